@@ -1,0 +1,185 @@
+import { getGlobalTokenMap } from './globalTokenMap';
+import { normalizeEmail } from './normalizeEmail';
+import { SessionTokenEntry } from './types';
+
+/**
+ * Limits of an {@link InProcessTokenStore}.
+ * @public
+ */
+export interface InProcessTokenStoreOptions {
+  /** Most entries held at once; the least recently used one is evicted beyond it. Default 10000. */
+  maxEntries?: number;
+  /** How often expired entries are swept, in MILLISECONDS. Default 60000. 0 disables the timer. */
+  sweepIntervalMs?: number;
+  /** Clock in epoch MILLISECONDS, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * Default maximum number of cached session tokens in one process.
+ * @public
+ */
+export const DEFAULT_MAX_ENTRIES = 10_000;
+/**
+ * Default sweep period of expired entries, in MILLISECONDS.
+ * @public
+ */
+export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * The in-process tier: session tokens in the process-wide compatibility map, bounded by a
+ * maximum entry count (least recently used evicted first) and swept of expired entries on an
+ * unref'd timer, plus the user entity ref to email links the auth module records at sign-in.
+ *
+ * @remarks
+ * All methods are synchronous. Reading an expired entry removes it and returns `undefined`.
+ * @public
+ */
+export class InProcessTokenStore {
+  readonly #entries = getGlobalTokenMap();
+  readonly #emailByUserRef = new Map<string, string>();
+  readonly #maxEntries: number;
+  readonly #now: () => number;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  /** @throws RangeError when `maxEntries` is not a positive integer */
+  constructor(options: InProcessTokenStoreOptions = {}) {
+    const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+      throw new RangeError('maxEntries must be a positive integer');
+    }
+    this.#maxEntries = maxEntries;
+    this.#now = options.now ?? Date.now;
+    const sweepIntervalMs =
+      options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+    if (sweepIntervalMs > 0) {
+      this.#timer = setInterval(() => this.sweepExpired(), sweepIntervalMs);
+      this.#timer.unref?.();
+    }
+  }
+
+  /** The configured maximum entry count. */
+  get maxEntries(): number {
+    return this.#maxEntries;
+  }
+
+  /** How many session tokens are held now (expired ones not yet swept included). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * Stores the token of `email` (normalised), with `expiresAt` in epoch SECONDS. A token already
+   * expired is not stored (and any older entry is removed). Evicts least recently used entries
+   * beyond `maxEntries`. When `userEntityRef` is given, records the ref to email link.
+   * @throws TypeError on an empty email or token, or a non-finite `expiresAt`
+   */
+  set(
+    email: string,
+    token: string,
+    expiresAt: number,
+    userEntityRef?: string,
+  ): void {
+    const key = normalizeEmail(email);
+    if (typeof token !== 'string' || token === '') {
+      throw new TypeError('token must be a non-empty string');
+    }
+    if (!Number.isFinite(expiresAt)) {
+      throw new TypeError('expiresAt must be a number of epoch seconds');
+    }
+    this.#entries.delete(key);
+    if (expiresAt <= this.#nowSeconds()) {
+      return;
+    }
+    this.#entries.set(key, { token, expiresAt });
+    if (userEntityRef) {
+      this.#emailByUserRef.delete(userEntityRef);
+      this.#emailByUserRef.set(userEntityRef, key);
+    }
+    this.#evictOverflow();
+  }
+
+  /** The unexpired entry of `email` (normalised), marking it recently used; else `undefined`. */
+  get(email: string): SessionTokenEntry | undefined {
+    const key = normalizeEmail(email);
+    const entry = this.#entries.get(key);
+    if (!entry) {
+      return undefined;
+    }
+    if (entry.expiresAt <= this.#nowSeconds()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    return { ...entry };
+  }
+
+  /** The normalised email linked to a user entity ref at sign-in, while its token is held. */
+  emailForUser(userEntityRef: string): string | undefined {
+    const email = this.#emailByUserRef.get(userEntityRef);
+    if (email !== undefined && !this.#entries.has(email)) {
+      this.#emailByUserRef.delete(userEntityRef);
+      return undefined;
+    }
+    return email;
+  }
+
+  /** Removes the entry of `email` and every user entity ref linked to it. */
+  delete(email: string): void {
+    const key = normalizeEmail(email);
+    this.#entries.delete(key);
+    for (const [ref, linked] of this.#emailByUserRef) {
+      if (linked === key) {
+        this.#emailByUserRef.delete(ref);
+      }
+    }
+  }
+
+  /** Removes the link of a user entity ref (not the token itself). */
+  unlinkUser(userEntityRef: string): void {
+    this.#emailByUserRef.delete(userEntityRef);
+  }
+
+  /** Removes every expired entry now; returns how many were removed. */
+  sweepExpired(): number {
+    const now = this.#nowSeconds();
+    let removed = 0;
+    for (const [key, entry] of this.#entries) {
+      if (entry.expiresAt <= now) {
+        this.#entries.delete(key);
+        removed++;
+      }
+    }
+    for (const [ref, email] of this.#emailByUserRef) {
+      if (!this.#entries.has(email)) {
+        this.#emailByUserRef.delete(ref);
+      }
+    }
+    return removed;
+  }
+
+  /** Stops the sweep timer (the entries stay). */
+  close(): void {
+    if (this.#timer) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  #nowSeconds(): number {
+    return Math.floor(this.#now() / 1000);
+  }
+
+  #evictOverflow(): void {
+    while (this.#entries.size > this.#maxEntries) {
+      // O(1): stale user ref links are dropped lazily by emailForUser and the sweep.
+      const oldest = this.#entries.keys().next().value as string;
+      this.#entries.delete(oldest);
+    }
+    while (this.#emailByUserRef.size > this.#maxEntries) {
+      const oldestRef = this.#emailByUserRef.keys().next().value as string;
+      this.#emailByUserRef.delete(oldestRef);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Server-side cache of SpectroCloud Palette session tokens, shared by the spectrocloud auth
+ * module and other backend plugins.
+ *
+ * @packageDocumentation
+ */
+
+export { normalizeEmail } from './normalizeEmail';
+export type {
+  SessionTokenEntry,
+  SpectroCloudTokenCache,
+  StoreSessionTokenOptions,
+} from './types';
+export { GLOBAL_TOKEN_CACHE_KEY, getGlobalTokenMap } from './globalTokenMap';
+export {
+  InProcessTokenStore,
+  DEFAULT_MAX_ENTRIES,
+  DEFAULT_SWEEP_INTERVAL_MS,
+} from './InProcessTokenStore';
+export type { InProcessTokenStoreOptions } from './InProcessTokenStore';
+export {
+  storeSessionToken,
+  getSessionTokenByEmail,
+  deleteSessionToken,
+  getProcessTokenStore,
+  setProcessTokenStore,
+} from './seedApi';
+export { DefaultSpectroCloudTokenCache } from './DefaultSpectroCloudTokenCache';
+export { spectroCloudTokenCacheServiceRef } from './serviceRef';

@@ -1,0 +1,63 @@
+/**
+ * One cached Palette session token.
+ *
+ * @remarks
+ * This is also the value shape of the process-wide compatibility map
+ * `globalThis.__SPECTROCLOUD_TOKEN_CACHE__` that the published spectrocloud-backend plugin reads.
+ * @public
+ */
+export interface SessionTokenEntry {
+  /** The HS256 Palette session token, sent to the Palette REST API as `Authorization: <token>`. */
+  token: string;
+  /** When the token expires, in epoch SECONDS (the JWT `exp` claim). */
+  expiresAt: number;
+}
+
+/**
+ * Input of {@link SpectroCloudTokenCache.storeSessionToken}.
+ * @public
+ */
+export interface StoreSessionTokenOptions {
+  /** The user's email (any case; it is normalised). */
+  email: string;
+  /** The HS256 Palette session token. */
+  token: string;
+  /** Expiry in epoch SECONDS, normally the token's `exp` claim. Entries in the past are not stored. */
+  expiresAt: number;
+  /**
+   * The Backstage user entity ref the sign-in resolved to, e.g. `user:default/alice`. When given,
+   * {@link SpectroCloudTokenCache.getSessionTokenForUser} finds the token by this ref.
+   */
+  userEntityRef?: string;
+}
+
+/**
+ * The token cache as a Backstage service, obtained through `spectroCloudTokenCacheServiceRef`.
+ *
+ * @remarks
+ * Use {@link SpectroCloudTokenCache.getSessionTokenForUser} with the user entity ref taken from
+ * `httpAuth.credentials(req, { allow: ['user'] })`. Looking a token up by an email that a caller
+ * sent you lets that caller read another user's token: never do that.
+ * @public
+ */
+export interface SpectroCloudTokenCache {
+  /** Stores (or replaces) the session token of a user. Resolves once stored. */
+  storeSessionToken(options: StoreSessionTokenOptions): Promise<void>;
+  /**
+   * The unexpired session token of the Backstage user `userEntityRef` (e.g. `user:default/alice`),
+   * as recorded by the auth module when that user signed in; `undefined` when there is none.
+   */
+  getSessionTokenForUser(
+    userEntityRef: string,
+  ): Promise<SessionTokenEntry | undefined>;
+  /**
+   * The unexpired session token stored for `email` (normalised), or `undefined`.
+   * Only call this with an email you obtained from a verified identity, never from a request.
+   */
+  getSessionTokenByEmail(email: string): Promise<SessionTokenEntry | undefined>;
+  /** Removes the entry of a user, found by email and/or user entity ref. Missing entries are fine. */
+  deleteSessionToken(options: {
+    email?: string;
+    userEntityRef?: string;
+  }): Promise<void>;
+}
