@@ -1,0 +1,124 @@
+import type { SignIdTokenOptions } from './keys';
+import type { DemoUser } from './users';
+
+/**
+ * How the mock hands the Palette session token to the client after the
+ * authorization code flow (Palette versions differ, see
+ * /work/shared/notes/palette.md):
+ * - `refresh_token`: as `refresh_token` in the token response (default);
+ * - `code`: the authorization code itself is the session token;
+ * - `none`: not at all.
+ */
+export type SessionTokenDelivery = 'refresh_token' | 'code' | 'none';
+
+/** Behaviour that tests may change between requests (read per request). */
+export interface MockPaletteSettings {
+  sessionTokenDelivery: SessionTokenDelivery;
+  /** Lifetime of issued session tokens, in seconds (Palette: 900). */
+  sessionTokenLifetimeSeconds: number;
+  /** Lifetime of issued ID tokens (and `expires_in`), in seconds. */
+  idTokenLifetimeSeconds: number;
+}
+
+/**
+ * Number of requests received per endpoint since start or the last
+ * `resetCalls()`, rejected requests included.
+ */
+export interface MockPaletteCalls {
+  /** `POST {issuer}/token` */
+  token: number;
+  /** `GET /v1/auth/refresh/:token` */
+  refresh: number;
+  /** `GET /v1/users/me` */
+  usersMe: number;
+  /** `GET /v1/projects` */
+  projects: number;
+  /** `GET {issuer}/.well-known/openid-configuration` */
+  discovery: number;
+  /** `GET {issuer}/.well-known/jwks.json` */
+  jwks: number;
+}
+
+/** Options of `startMockPalette`; all optional. */
+export interface MockPaletteOptions {
+  /** TCP port; default 7011, `0` picks a random free port. */
+  port?: number;
+  /** Tenant id in the issuer path and session tokens; default `demo-tenant`. */
+  tenant?: string;
+  /** The one OAuth client the mock knows; default `backstage-demo`. */
+  clientId?: string;
+  /** Its secret; default `backstage-demo-secret` (a demo value, not a secret). */
+  clientSecret?: string;
+  /** Seconds; default 900. */
+  sessionTokenLifetimeSeconds?: number;
+  /** Seconds; default 3600. */
+  idTokenLifetimeSeconds?: number;
+  /** Default `refresh_token`. */
+  sessionTokenDelivery?: SessionTokenDelivery;
+  /** Users shown on the login page and known to the API; default `demoUsers`. */
+  users?: DemoUser[];
+  /** Host name used in `url` and the issuer; default `localhost`. */
+  publicHost?: string;
+}
+
+/** Parameters of `MockPalette.authorize`. */
+export interface MockAuthorizeParams {
+  /** Email of the user who "clicks" approve (must be one of the users). */
+  email: string;
+  redirectUri: string;
+  state: string;
+  nonce?: string;
+  codeChallenge?: string;
+  /** Must be `S256` when `codeChallenge` is given (defaults to it). */
+  codeChallengeMethod?: string;
+  /** Default `openid profile email`. */
+  scope?: string;
+  /** Default: the mock's client id. */
+  clientId?: string;
+}
+
+/** A running mock Palette tenant. */
+export interface MockPalette {
+  /** Base URL, e.g. `http://localhost:7011` (no trailing slash). */
+  url: string;
+  /** `${url}/v1/oidc/tenant/${tenant}` */
+  issuer: string;
+  /** `${issuer}/auth` */
+  authorizationUrl: string;
+  /** `${issuer}/token` */
+  tokenUrl: string;
+  /** `${issuer}/.well-known/jwks.json` */
+  jwksUri: string;
+  clientId: string;
+  clientSecret: string;
+  /** Live settings; changes apply to the next request. */
+  settings: MockPaletteSettings;
+  /** Live request counters. */
+  calls: MockPaletteCalls;
+  /** Sets every counter in `calls` back to 0. */
+  resetCalls(): void;
+  /**
+   * Signs exactly `claims` (nothing is added) as a JWT with the mock's RS256
+   * ID token key and its `kid`, or as `options` say (foreign key, other
+   * `alg`, other `kid`). For tests of ID token validation.
+   */
+  signIdToken(
+    claims: Record<string, unknown>,
+    options?: SignIdTokenOptions,
+  ): Promise<string>;
+  /**
+   * Issues a session token for a known user, valid for `lifetimeSeconds`
+   * (default `settings.sessionTokenLifetimeSeconds`; negative gives an
+   * expired token). Throws for an unknown email.
+   */
+  issueSessionToken(email: string, lifetimeSeconds?: number): Promise<string>;
+  /**
+   * Programmatic version of a user approving the login page: validates the
+   * request like `GET {issuer}/auth` does and returns the authorization code
+   * (not the redirect). Throws an `Error` on an invalid request or unknown
+   * email.
+   */
+  authorize(params: MockAuthorizeParams): Promise<string>;
+  /** Stops the server and drops open connections. Safe to call twice. */
+  close(): Promise<void>;
+}
