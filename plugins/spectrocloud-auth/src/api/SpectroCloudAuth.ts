@@ -1,0 +1,196 @@
+import { OAuth2, type OAuthApiCreateOptions } from '@backstage/core-app-api';
+import type {
+  AuthProviderInfo,
+  AuthRequestOptions,
+  BackstageIdentityResponse,
+  OAuthApi,
+  OAuthScope,
+  ProfileInfo,
+  SessionState,
+} from '@backstage/core-plugin-api';
+import type { Observable } from '@backstage/types';
+import { spectroCloudIcon } from './icon';
+import { readApiTokenCookie, usableApiToken } from './tokens';
+import type { SpectroCloudAuthApi } from './types';
+
+/**
+ * The auth provider the frontend talks to by default: backend routes
+ * `<auth base URL>/spectrocloud/{start,refresh,logout,handler/frame}`.
+ *
+ * @internal
+ */
+export const spectroCloudAuthProvider: AuthProviderInfo = {
+  id: 'spectrocloud',
+  title: 'SpectroCloud',
+  icon: spectroCloudIcon,
+};
+
+/**
+ * Scopes requested when none are given: `['openid', 'profile', 'email']`.
+ *
+ * @internal
+ */
+export const SPECTROCLOUD_DEFAULT_SCOPES: readonly string[] = [
+  'openid',
+  'profile',
+  'email',
+];
+
+/**
+ * Options of {@link SpectroCloudAuth.create}; the same shape as core-app-api's
+ * `OAuthApiCreateOptions`:
+ *
+ * - `discoveryApi` (required): resolves the `auth` backend base URL.
+ * - `oauthRequestApi` (required): shows the sign-in request dialog / popup.
+ * - `configApi`: reads `enableExperimentalRedirectFlow`; pass it (without it
+ *   core-app-api prints a deprecation warning).
+ * - `environment`: auth environment, default `'development'` (the factories of
+ *   this package pass config `auth.environment`).
+ * - `provider`: `{ id, title, icon }`, default
+ *   `{ id: 'spectrocloud', title: 'SpectroCloud', icon: <cloud icon> }`.
+ *   `id` must match the backend provider id.
+ * - `defaultScopes`: default `['openid', 'profile', 'email']`.
+ *
+ * @public
+ */
+export type SpectroCloudAuthCreateOptions = OAuthApiCreateOptions;
+
+/**
+ * Frontend implementation of {@link SpectroCloudAuthApi} (also `OAuthApi`).
+ *
+ * @remarks
+ *
+ * Every Backstage auth method is delegated to an instance of core-app-api's
+ * `OAuth2` (session refresh via `GET <auth>/<provider>/refresh`, refreshed when
+ * the provider or Backstage token expires within 180 seconds; sign-in popup via
+ * the `OAuthRequestApi`). Only {@link SpectroCloudAuth.getSpectroCloudApiToken}
+ * is specific to SpectroCloud.
+ *
+ * @public
+ */
+export class SpectroCloudAuth implements SpectroCloudAuthApi, OAuthApi {
+  /**
+   * Creates the API. Does no network call by itself.
+   *
+   * @param options - see {@link SpectroCloudAuthCreateOptions}.
+   */
+  static create(options: SpectroCloudAuthCreateOptions): SpectroCloudAuth {
+    const {
+      discoveryApi,
+      oauthRequestApi,
+      configApi,
+      environment = 'development',
+      provider = spectroCloudAuthProvider,
+      defaultScopes = [...SPECTROCLOUD_DEFAULT_SCOPES],
+    } = options;
+    return new SpectroCloudAuth(
+      OAuth2.create({
+        discoveryApi,
+        oauthRequestApi,
+        configApi,
+        environment,
+        provider,
+        defaultScopes,
+      }),
+    );
+  }
+
+  private constructor(private readonly oauth2: OAuth2) {}
+
+  /** Opens the sign-in flow unless a session exists (`OAuth2.signIn`). */
+  signIn(): Promise<void> {
+    return this.oauth2.signIn();
+  }
+
+  /** Removes the session: `POST <auth>/<provider>/logout` (`OAuth2.signOut`). */
+  signOut(): Promise<void> {
+    return this.oauth2.signOut();
+  }
+
+  /** Emits `SessionState.SignedIn` / `SignedOut` (`OAuth2.sessionState$`). */
+  sessionState$(): Observable<SessionState> {
+    return this.oauth2.sessionState$();
+  }
+
+  /**
+   * The session's access token, which the SpectroCloud backend sets to the
+   * Palette session token (`OAuth2.getAccessToken`). Without
+   * `{ optional: true }` this may open the sign-in flow; with it, resolves to
+   * `''` when there is no session.
+   */
+  getAccessToken(
+    scope?: OAuthScope,
+    options?: AuthRequestOptions,
+  ): Promise<string> {
+    return this.oauth2.getAccessToken(scope, options);
+  }
+
+  /**
+   * The RS256 OIDC ID token issued by Palette (`OAuth2.getIdToken`); resolves
+   * to `''` with `{ optional: true }` and no session.
+   */
+  getIdToken(options?: AuthRequestOptions): Promise<string> {
+    return this.oauth2.getIdToken(options);
+  }
+
+  /** `{ email?, displayName?, picture? }` of the session (`OAuth2.getProfile`). */
+  getProfile(options?: AuthRequestOptions): Promise<ProfileInfo | undefined> {
+    return this.oauth2.getProfile(options);
+  }
+
+  /**
+   * `{ token, identity: { type, userEntityRef, ownershipEntityRefs } }` issued
+   * by the backend sign-in resolver (`OAuth2.getBackstageIdentity`).
+   */
+  getBackstageIdentity(
+    options?: AuthRequestOptions,
+  ): Promise<BackstageIdentityResponse | undefined> {
+    return this.oauth2.getBackstageIdentity(options);
+  }
+
+  /**
+   * Resolves to the Palette session token, for the header
+   * `Authorization: <token>` (no `Bearer`) of Palette REST calls.
+   *
+   * @remarks
+   *
+   * Lookup order, first usable value wins:
+   *
+   * 1. the session's access token, asked for with
+   *    `getAccessToken(undefined, { optional: true })`: an existing or
+   *    refreshable session is used (one `GET .../refresh` call at most), a
+   *    sign-in popup is never requested;
+   * 2. the `spectrocloud-api-token` cookie from `document.cookie`,
+   *    URI-decoded. The backend sets it HttpOnly, so it is normally
+   *    unreadable; this is a fallback for deployments that expose it;
+   * 3. `undefined`.
+   *
+   * A value that is a JWT with header `alg: RS256` (the ID token) is skipped
+   * wherever it comes from. Never rejects: errors resolve to `undefined`.
+   */
+  async getSpectroCloudApiToken(): Promise<string | undefined> {
+    return (await this.sessionApiToken()) ?? cookieApiToken();
+  }
+
+  private async sessionApiToken(): Promise<string | undefined> {
+    try {
+      const token = await this.oauth2.getAccessToken(undefined, {
+        optional: true,
+      });
+      return usableApiToken(token);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function cookieApiToken(): string | undefined {
+  try {
+    if (typeof document === 'undefined') {
+      return undefined;
+    }
+    return usableApiToken(readApiTokenCookie(document.cookie));
+  } catch {
+    return undefined;
+  }
+}
