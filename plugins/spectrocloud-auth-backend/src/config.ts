@@ -1,0 +1,146 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+import { SpectroCloudConfigurationError } from './configurationError';
+
+/** Default outbound HTTP timeout towards Palette, in milliseconds. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Default scope requested from Palette. */
+export const DEFAULT_SCOPE = 'openid profile email';
+
+/** Client authentication methods accepted at the Palette token endpoint. */
+export type TokenEndpointAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post';
+
+const TOKEN_ENDPOINT_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+];
+
+/**
+ * The settings of one `auth.providers.spectrocloud.<env>` block, validated.
+ */
+export interface SpectroCloudProviderSettings {
+  clientId: string;
+  clientSecret: string;
+  authorizationUrl: string;
+  /** Explicit token endpoint; wins over discovery and derivation. */
+  tokenUrl?: string;
+  /** Explicit discovery document URL. */
+  metadataUrl?: string;
+  /** Space-separated scope, always containing `openid`. */
+  scope: string;
+  prompt?: string;
+  /** Outbound HTTP timeout in MILLISECONDS. */
+  timeoutMs: number;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+}
+
+function readHttpUrl(config: Config, key: string, required: true): string;
+function readHttpUrl(
+  config: Config,
+  key: string,
+  required: false,
+): string | undefined;
+function readHttpUrl(
+  config: Config,
+  key: string,
+  required: boolean,
+): string | undefined {
+  const value = required
+    ? config.getString(key)
+    : config.getOptionalString(key);
+  if (value === undefined) {
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SpectroCloudConfigurationError(
+      `SpectroCloud auth provider: '${key}' is not a valid URL`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new SpectroCloudConfigurationError(
+      `SpectroCloud auth provider: '${key}' must be an http(s) URL`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Reads `timeout`: a number of milliseconds, or a duration the Backstage way (a string such as
+ * `'5s'` or `'PT5S'`, or an object such as `{ seconds: 5 }`). Defaults to 10 000 ms.
+ */
+export function readTimeoutMs(config: Config): number {
+  const raw = config.getOptional('timeout');
+  if (raw === undefined) {
+    return DEFAULT_TIMEOUT_MS;
+  }
+  const ms =
+    typeof raw === 'number'
+      ? raw
+      : durationToMilliseconds(
+          readDurationFromConfig(config, { key: 'timeout' }),
+        );
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new SpectroCloudConfigurationError(
+      `SpectroCloud auth provider: 'timeout' must be a positive duration`,
+    );
+  }
+  return ms;
+}
+
+/** Joins the configured scope with `openid` (always required), without duplicates. */
+export function normalizeScope(...scopes: Array<string | undefined>): string {
+  const all = new Set<string>(['openid']);
+  for (const scope of scopes) {
+    for (const part of (scope ?? '').split(/[\s,]+/)) {
+      if (part) {
+        all.add(part);
+      }
+    }
+  }
+  return [...all].join(' ');
+}
+
+/**
+ * Reads and validates one `auth.providers.spectrocloud.<env>` block.
+ *
+ * @throws Error naming the offending key (never its value) on missing or invalid settings.
+ */
+export function readSpectroCloudProviderSettings(
+  config: Config,
+): SpectroCloudProviderSettings {
+  const method =
+    config.getOptionalString('tokenEndpointAuthMethod') ??
+    'client_secret_basic';
+  if (
+    !TOKEN_ENDPOINT_AUTH_METHODS.includes(method as TokenEndpointAuthMethod)
+  ) {
+    throw new SpectroCloudConfigurationError(
+      `SpectroCloud auth provider: 'tokenEndpointAuthMethod' must be one of ${TOKEN_ENDPOINT_AUTH_METHODS.join(
+        ', ',
+      )}`,
+    );
+  }
+  const clientSecret = config.getString('clientSecret');
+  if (!clientSecret) {
+    throw new SpectroCloudConfigurationError(
+      `SpectroCloud auth provider: 'clientSecret' is empty`,
+    );
+  }
+  return {
+    clientId: config.getString('clientId'),
+    clientSecret,
+    authorizationUrl: readHttpUrl(config, 'authorizationUrl', true),
+    tokenUrl: readHttpUrl(config, 'tokenUrl', false),
+    metadataUrl: readHttpUrl(config, 'metadataUrl', false),
+    scope: normalizeScope(config.getOptionalString('scope') ?? DEFAULT_SCOPE),
+    prompt: config.getOptionalString('prompt'),
+    timeoutMs: readTimeoutMs(config),
+    tokenEndpointAuthMethod: method as TokenEndpointAuthMethod,
+  };
+}

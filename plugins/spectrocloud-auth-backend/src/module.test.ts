@@ -1,0 +1,405 @@
+import {
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import authPlugin from '@backstage/plugin-auth-backend';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { MockPalette, startMockPalette } from '@internal/mock-palette';
+import {
+  SpectroCloudTokenCache,
+  spectroCloudTokenCacheServiceRef,
+} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { decodeProtectedHeader, decodeJwt } from 'jose';
+import request from 'supertest';
+import authModuleSpectroCloudProvider, {
+  SPECTROCLOUD_API_TOKEN_COOKIE,
+} from './index';
+
+/** Every log line of the backend, with its metadata, as text. */
+const logLines: string[] = [];
+/** Values that must never be logged. */
+const secrets = new Set<string>();
+
+function capturingLogger(meta: Record<string, unknown> = {}): LoggerService {
+  const write =
+    (level: string) => (message: string, extra?: Error | object) => {
+      const detail =
+        extra instanceof Error
+          ? `${extra.message} ${extra.stack}`
+          : JSON.stringify(extra ?? {});
+      logLines.push(`${level} ${message} ${detail} ${JSON.stringify(meta)}`);
+    };
+  return {
+    error: write('error'),
+    warn: write('warn'),
+    info: write('info'),
+    debug: write('debug'),
+    child: childMeta => capturingLogger({ ...meta, ...childMeta }),
+  };
+}
+
+function user(name: string, email?: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name, namespace: 'default' },
+    spec: { profile: email ? { email } : {}, memberOf: [] },
+  };
+}
+
+let palette: MockPalette;
+let server: any;
+let tokenCache: SpectroCloudTokenCache;
+let stopBackend: () => Promise<void>;
+
+beforeAll(async () => {
+  palette = await startMockPalette({ port: 0 });
+  const root = capturingLogger();
+  const backend = await startTestBackend({
+    features: [
+      authPlugin,
+      authModuleSpectroCloudProvider,
+      mockServices.rootConfig.factory({
+        data: {
+          app: { baseUrl: 'http://localhost:3000' },
+          backend: { baseUrl: 'http://localhost:7007' },
+          auth: {
+            environment: 'development',
+            providers: {
+              spectrocloud: {
+                development: {
+                  clientId: palette.clientId,
+                  clientSecret: palette.clientSecret,
+                  authorizationUrl: palette.authorizationUrl,
+                  signIn: {
+                    resolvers: [
+                      { resolver: 'emailMatchingUserEntityProfileEmail' },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        },
+      }),
+      catalogServiceMock.factory({
+        entities: [
+          user('alice', 'alice@example.com'),
+          user('bob', 'bob@example.com'),
+        ],
+      }),
+      createServiceFactory({
+        service: coreServices.rootLogger,
+        deps: {},
+        factory: () => root,
+      }),
+      createServiceFactory({
+        service: coreServices.logger,
+        deps: { plugin: coreServices.pluginMetadata },
+        factory: ({ plugin }) => root.child({ plugin: plugin.getId() }),
+      }),
+      createBackendModule({
+        pluginId: 'auth',
+        moduleId: 'test-token-cache-probe',
+        register(reg) {
+          reg.registerInit({
+            deps: { cache: spectroCloudTokenCacheServiceRef },
+            async init({ cache }) {
+              tokenCache = cache;
+            },
+          });
+        },
+      }),
+    ],
+  });
+  server = backend.server;
+  stopBackend = () => backend.stop();
+}, 60_000);
+
+afterAll(async () => {
+  await stopBackend?.();
+  await palette?.close();
+});
+
+function setCookies(res: request.Response): string[] {
+  const raw = res.headers['set-cookie'] as unknown;
+  if (!raw) return [];
+  return Array.isArray(raw) ? raw : [String(raw)];
+}
+
+/** The last Set-Cookie for `name` (the one a browser keeps). */
+function cookie(res: request.Response, name: string): string | undefined {
+  return setCookies(res)
+    .filter(c => c.startsWith(`${name}=`))
+    .pop();
+}
+
+function cookieValue(setCookie: string): string {
+  return setCookie.split(';')[0].split('=').slice(1).join('=');
+}
+
+function payloadOf(html: string): any {
+  const match = /decodeURIComponent\('([^']*)'\)/.exec(html);
+  expect(match).not.toBeNull();
+  return JSON.parse(decodeURIComponent(match![1]));
+}
+
+async function signIn(email: string) {
+  const start = await request(server).get(
+    '/api/auth/spectrocloud/start?env=development',
+  );
+  expect(start.status).toBe(302);
+  const location = new URL(start.headers.location);
+  const q = location.searchParams;
+  const nonceCookie = cookie(start, 'spectrocloud-nonce');
+  expect(nonceCookie).toBeDefined();
+  const code = await palette.authorize({
+    email,
+    redirectUri: q.get('redirect_uri')!,
+    state: q.get('state')!,
+    nonce: q.get('nonce')!,
+    codeChallenge: q.get('code_challenge')!,
+    codeChallengeMethod: q.get('code_challenge_method')!,
+  });
+  secrets.add(code);
+  const frame = await request(server)
+    .get(
+      `/api/auth/spectrocloud/handler/frame?${new URLSearchParams({
+        code,
+        state: q.get('state')!,
+      })}`,
+    )
+    .set('Cookie', nonceCookie!.split(';')[0]);
+  const payload = payloadOf(frame.text);
+  const session = payload.response?.providerInfo;
+  if (session?.accessToken) secrets.add(session.accessToken);
+  if (session?.idToken) secrets.add(session.idToken);
+  return { start, location, code, frame, payload };
+}
+
+describe('spectrocloud provider (integration)', () => {
+  it('signs alice in, caches her session token, sets the cookie, refreshes and logs out', async () => {
+    const { location, frame, payload, code } = await signIn(
+      'alice@example.com',
+    );
+
+    // start: redirect to the mock's /auth with state, nonce and an S256 challenge only.
+    expect(`${location.origin}${location.pathname}`).toBe(
+      palette.authorizationUrl,
+    );
+    expect(location.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(location.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+    expect(location.searchParams.get('nonce')).toMatch(/^[\w-]{43}$/);
+    expect(location.searchParams.has('code_verifier')).toBe(false);
+    expect(location.search).not.toContain(palette.clientSecret);
+
+    // frame handler: HTML postMessage page with the Palette session
+    expect(frame.status).toBe(200);
+    expect(frame.headers['content-type']).toMatch(/text\/html/);
+    const { providerInfo, profile, backstageIdentity } = payload.response;
+    expect(profile).toEqual({
+      email: 'alice@example.com',
+      displayName: 'Alice Anderson',
+    });
+    expect(decodeProtectedHeader(providerInfo.idToken).alg).toBe('RS256');
+    expect(decodeJwt(providerInfo.idToken)).toMatchObject({
+      iss: palette.issuer,
+      aud: palette.clientId,
+      email: 'alice@example.com',
+      nonce: location.searchParams.get('nonce'),
+    });
+    const sessionToken: string = providerInfo.accessToken;
+    expect(decodeProtectedHeader(sessionToken).alg).toBe('HS256');
+    expect(decodeJwt(sessionToken)).toMatchObject({
+      email: 'alice@example.com',
+    });
+    expect(sessionToken).not.toBe(code);
+    expect(providerInfo.expiresInSeconds).toBeGreaterThan(880);
+    expect(providerInfo.expiresInSeconds).toBeLessThanOrEqual(900);
+    expect(backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
+
+    // the API token cookie
+    const apiCookie = cookie(frame, SPECTROCLOUD_API_TOKEN_COOKIE)!;
+    expect(apiCookie).toBeDefined();
+    expect(cookieValue(apiCookie)).toBe(sessionToken);
+    expect(apiCookie).toMatch(/; Max-Age=3600(;|$)/);
+    expect(apiCookie).toMatch(/; Path=\/(;|$)/);
+    expect(apiCookie).toMatch(/; HttpOnly(;|$)/);
+    expect(apiCookie).toMatch(/; SameSite=Lax(;|$)/);
+    expect(apiCookie).not.toMatch(/; Secure/);
+
+    // the token cache, by email and by user entity ref
+    const expiresAt = decodeJwt(sessionToken).exp;
+    await expect(
+      tokenCache.getSessionTokenByEmail('Alice@Example.com'),
+    ).resolves.toEqual({
+      token: sessionToken,
+      expiresAt,
+    });
+    await expect(
+      tokenCache.getSessionTokenForUser('user:default/alice'),
+    ).resolves.toEqual({
+      token: sessionToken,
+      expiresAt,
+    });
+
+    // refresh: the documented JSON shape, from the sealed refresh cookie
+    const refreshCookie = cookie(frame, 'spectrocloud-refresh-token')!;
+    expect(refreshCookie).toMatch(/HttpOnly/);
+    expect(cookieValue(refreshCookie)).not.toContain(sessionToken);
+    const cookies = [refreshCookie.split(';')[0], apiCookie.split(';')[0]];
+    await tokenCache.deleteSessionToken({ email: 'alice@example.com' });
+    const refresh = await request(server)
+      .get('/api/auth/spectrocloud/refresh?env=development&optional')
+      .set('Cookie', cookies)
+      .set('X-Requested-With', 'XMLHttpRequest');
+    expect(refresh.status).toBe(200);
+    expect(refresh.body).toEqual({
+      profile: { email: 'alice@example.com', displayName: 'Alice Anderson' },
+      providerInfo: {
+        idToken: providerInfo.idToken,
+        accessToken: sessionToken,
+        scope: expect.stringContaining('openid'),
+        expiresInSeconds: expect.any(Number),
+      },
+      backstageIdentity: {
+        token: expect.any(String),
+        expiresInSeconds: expect.any(Number),
+        identity: {
+          type: 'user',
+          userEntityRef: 'user:default/alice',
+          ownershipEntityRefs: ['user:default/alice'],
+        },
+      },
+    });
+    // refresh renews the cache entry and the cookie
+    expect(cookieValue(cookie(refresh, SPECTROCLOUD_API_TOKEN_COOKIE)!)).toBe(
+      sessionToken,
+    );
+    await expect(
+      tokenCache.getSessionTokenForUser('user:default/alice'),
+    ).resolves.toEqual({
+      token: sessionToken,
+      expiresAt,
+    });
+
+    // a tampered refresh cookie is a 401
+    const tampered = await request(server)
+      .get('/api/auth/spectrocloud/refresh?env=development')
+      .set(
+        'Cookie',
+        `spectrocloud-refresh-token=${cookieValue(refreshCookie).slice(
+          0,
+          -4,
+        )}AAAA`,
+      )
+      .set('X-Requested-With', 'XMLHttpRequest');
+    expect(tampered.status).toBe(401);
+    expect(cookie(tampered, SPECTROCLOUD_API_TOKEN_COOKIE)).toBeUndefined();
+
+    // logout without the CSRF header changes nothing
+    const forged = await request(server)
+      .post('/api/auth/spectrocloud/logout?env=development')
+      .set('Cookie', cookies);
+    expect(forged.status).toBe(401);
+    expect(cookie(forged, SPECTROCLOUD_API_TOKEN_COOKIE)).toBeUndefined();
+    await expect(
+      tokenCache.getSessionTokenByEmail('alice@example.com'),
+    ).resolves.toBeDefined();
+
+    // logout clears the cookie and the cache entry
+    const logout = await request(server)
+      .post('/api/auth/spectrocloud/logout?env=development')
+      .set('Cookie', cookies)
+      .set('X-Requested-With', 'XMLHttpRequest');
+    expect(logout.status).toBe(200);
+    const cleared = cookie(logout, SPECTROCLOUD_API_TOKEN_COOKIE)!;
+    expect(cleared).toMatch(/^spectrocloud-api-token=;/);
+    expect(cleared).toMatch(/Expires=Thu, 01 Jan 1970 00:00:00 GMT/);
+    expect(cleared).toMatch(/; Path=\/(;|$)/);
+    expect(cleared).toMatch(/; HttpOnly/);
+    expect(cleared).toMatch(/; SameSite=Lax/);
+    await expect(
+      tokenCache.getSessionTokenByEmail('alice@example.com'),
+    ).resolves.toBeUndefined();
+    await expect(
+      tokenCache.getSessionTokenForUser('user:default/alice'),
+    ).resolves.toBeUndefined();
+  });
+
+  it('refuses mallory (not in the catalog) without a cookie or cache entry', async () => {
+    const { frame, payload } = await signIn('mallory@example.com');
+    expect(frame.status).toBe(200);
+    expect(payload.error.message).toContain(
+      'Failed to sign-in, unable to resolve user identity',
+    );
+    expect(payload.response).toBeUndefined();
+    expect(cookie(frame, SPECTROCLOUD_API_TOKEN_COOKIE)).toBeUndefined();
+    await expect(
+      tokenCache.getSessionTokenByEmail('mallory@example.com'),
+    ).resolves.toBeUndefined();
+  });
+
+  it('works when Palette delivers the session token as the authorization code', async () => {
+    palette.settings.sessionTokenDelivery = 'code';
+    try {
+      const { frame, payload, code } = await signIn('bob@example.com');
+      expect(frame.status).toBe(200);
+      const { providerInfo, backstageIdentity } = payload.response;
+      expect(providerInfo.accessToken).toBe(code);
+      expect(decodeJwt(code)).toMatchObject({ email: 'bob@example.com' });
+      expect(backstageIdentity.identity.userEntityRef).toBe('user:default/bob');
+      expect(cookieValue(cookie(frame, SPECTROCLOUD_API_TOKEN_COOKIE)!)).toBe(
+        code,
+      );
+      await expect(
+        tokenCache.getSessionTokenForUser('user:default/bob'),
+      ).resolves.toMatchObject({
+        token: code,
+      });
+    } finally {
+      palette.settings.sessionTokenDelivery = 'refresh_token';
+    }
+  });
+
+  it('signs in without a session token when Palette delivers none', async () => {
+    palette.settings.sessionTokenDelivery = 'none';
+    await tokenCache.deleteSessionToken({ email: 'bob@example.com' });
+    try {
+      const { frame, payload } = await signIn('bob@example.com');
+      expect(payload.response.providerInfo.accessToken).toBe('');
+      expect(payload.response.backstageIdentity.identity.userEntityRef).toBe(
+        'user:default/bob',
+      );
+      expect(cookie(frame, SPECTROCLOUD_API_TOKEN_COOKIE)).toBeUndefined();
+      await expect(
+        tokenCache.getSessionTokenForUser('user:default/bob'),
+      ).resolves.toBeUndefined();
+      expect(logLines.join('\n')).toContain(
+        'Palette returned no session token',
+      );
+    } finally {
+      palette.settings.sessionTokenDelivery = 'refresh_token';
+    }
+  });
+
+  it('never logged a token, authorization code or full email', () => {
+    expect(secrets.size).toBeGreaterThanOrEqual(6);
+    const all = logLines.join('\n');
+    for (const secret of secrets) {
+      expect(all).not.toContain(secret);
+    }
+    for (const email of [
+      'alice@example.com',
+      'bob@example.com',
+      'mallory@example.com',
+    ]) {
+      expect(all.toLowerCase()).not.toContain(email);
+    }
+    expect(all).not.toContain(palette.clientSecret);
+  });
+});

@@ -1,0 +1,242 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  AuthResolverContext,
+  commonSignInResolvers,
+  SignInResolverFactory,
+} from '@backstage/plugin-auth-node';
+import { SpectroCloudTokenCache } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import express from 'express';
+import { UnsecuredJWT } from 'jose';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import request from 'supertest';
+import { SPECTROCLOUD_API_TOKEN_COOKIE } from './apiTokenCookie';
+import {
+  createSpectroCloudProviderFactory,
+  wrapSignInResolverFactory,
+} from './providerFactory';
+import { createFakePalette, FakePalette } from './__testUtils__/fakePalette';
+
+const server = setupServer();
+let palette: FakePalette;
+
+beforeAll(async () => {
+  palette = await createFakePalette();
+  server.listen({ onUnhandledRequest: 'bypass' });
+});
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+function memoryCache() {
+  const stored: Array<Record<string, unknown>> = [];
+  const cache: SpectroCloudTokenCache = {
+    storeSessionToken: jest.fn(async entry => {
+      stored.push({ ...entry });
+    }),
+    getSessionTokenForUser: jest.fn(),
+    getSessionTokenByEmail: jest.fn(),
+    deleteSessionToken: jest.fn(async () => {}),
+  };
+  return { cache, stored };
+}
+
+const resolverContext = {
+  issueToken: async ({ claims }: { claims: Record<string, unknown> }) => ({
+    token: new UnsecuredJWT(claims).encode(),
+  }),
+} as unknown as AuthResolverContext;
+
+/** Mounts the provider like the auth backend does, with a minimal cookie parser. */
+function mount(options: {
+  baseUrl: string;
+  envConfig?: Record<string, unknown>;
+  factoryOptions?: Partial<
+    Parameters<typeof createSpectroCloudProviderFactory>[0]
+  >;
+}) {
+  const { cache, stored } = memoryCache();
+  const factory = createSpectroCloudProviderFactory({
+    tokenCache: cache,
+    logger: mockServices.logger.mock(),
+    ...options.factoryOptions,
+  });
+  const handlers = factory({
+    providerId: 'spectrocloud',
+    baseUrl: options.baseUrl,
+    appUrl: 'https://app.test',
+    isOriginAllowed: () => true,
+    globalConfig: {} as any,
+    logger: mockServices.logger.mock(),
+    resolverContext,
+    config: new ConfigReader({
+      development: {
+        clientId: palette.clientId,
+        clientSecret: palette.clientSecret,
+        authorizationUrl: palette.authorizationUrl,
+        ...options.envConfig,
+      },
+    }),
+  });
+  const app = express();
+  app.use((req, _res, next) => {
+    (req as any).cookies = Object.fromEntries(
+      (req.headers.cookie ?? '')
+        .split(/;\s*/)
+        .filter(Boolean)
+        .map(c => {
+          const i = c.indexOf('=');
+          return [c.slice(0, i), decodeURIComponent(c.slice(i + 1))];
+        }),
+    );
+    next();
+  });
+  app.get('/start', (req, res, next) => handlers.start(req, res).catch(next));
+  app.get('/handler/frame', (req, res, next) =>
+    handlers.frameHandler(req, res).catch(next),
+  );
+  app.post('/logout', (req, res, next) =>
+    handlers.logout!(req, res).catch(next),
+  );
+  return { app, cache, stored };
+}
+
+async function signIn(app: express.Express) {
+  const sessionToken = await palette.sessionToken({
+    email: 'alice@example.com',
+    exp: Math.floor(Date.now() / 1000) + 900,
+  });
+  const start = await request(app).get('/start?env=development');
+  expect(start.status).toBe(302);
+  const url = new URL(start.headers.location);
+  const nonceCookie = ([] as string[])
+    .concat(start.headers['set-cookie'] as any)
+    .filter(
+      c =>
+        c.startsWith('spectrocloud-nonce=') &&
+        !c.startsWith('spectrocloud-nonce=;'),
+    )
+    .pop()!;
+  server.use(
+    ...palette.handlers,
+    http.post(palette.tokenUrl, async () =>
+      HttpResponse.json({
+        token_type: 'bearer',
+        id_token: await palette.idToken({
+          nonce: url.searchParams.get('nonce')!,
+        }),
+        refresh_token: sessionToken,
+      }),
+    ),
+  );
+  const frame = await request(app)
+    .get(
+      `/handler/frame?${new URLSearchParams({
+        code: 'code-1',
+        state: url.searchParams.get('state')!,
+      })}`,
+    )
+    .set('Cookie', nonceCookie.split(';')[0]);
+  const cookies = ([] as string[]).concat(
+    (frame.headers['set-cookie'] as any) ?? [],
+  );
+  return { frame, cookies, sessionToken };
+}
+
+describe('createSpectroCloudProviderFactory', () => {
+  it('marks the API token cookie Secure when the callback URL is https', async () => {
+    const { app, stored } = mount({
+      baseUrl: 'https://backstage.test/api/auth',
+      factoryOptions: {
+        signInResolver: async (_info, ctx) =>
+          ctx.issueToken({ claims: { sub: 'user:default/alice', ent: [] } }),
+      },
+    });
+    const { cookies, sessionToken } = await signIn(app);
+    const apiCookie = cookies.find(c =>
+      c.startsWith(`${SPECTROCLOUD_API_TOKEN_COOKIE}=`),
+    )!;
+    expect(apiCookie).toMatch(/; Secure/);
+    expect(stored).toEqual([
+      {
+        email: 'alice@example.com',
+        token: sessionToken,
+        expiresAt: expect.any(Number),
+        userEntityRef: 'user:default/alice',
+      },
+    ]);
+  });
+
+  it('follows a per-environment https callbackUrl', async () => {
+    const { app } = mount({
+      baseUrl: 'http://localhost:7007/api/auth',
+      envConfig: {
+        callbackUrl:
+          'https://backstage.test/api/auth/spectrocloud/handler/frame',
+      },
+      factoryOptions: {
+        signInResolver: async (_info, ctx) =>
+          ctx.issueToken({ claims: { sub: 'user:default/alice' } }),
+      },
+    });
+    const { cookies } = await signIn(app);
+    expect(
+      cookies.find(c => c.startsWith(`${SPECTROCLOUD_API_TOKEN_COOKIE}=`)),
+    ).toMatch(/; Secure/);
+  });
+
+  it('stores nothing and sets no cookie when the code-provided resolver fails', async () => {
+    const { app, stored, cache } = mount({
+      baseUrl: 'http://localhost:7007/api/auth',
+      factoryOptions: {
+        signInResolver: async () => {
+          throw new Error('no such user');
+        },
+      },
+    });
+    const { frame, cookies } = await signIn(app);
+    expect(decodeURIComponent(frame.text)).toContain(
+      '"message":"no such user"',
+    );
+    expect(
+      cookies.some(c => c.startsWith(`${SPECTROCLOUD_API_TOKEN_COOKIE}=`)),
+    ).toBe(false);
+    expect(stored).toEqual([]);
+    expect(cache.storeSessionToken).not.toHaveBeenCalled();
+  });
+
+  it('wraps config-selected resolver factories and keeps their options schema', async () => {
+    const seen: unknown[] = [];
+    const custom: SignInResolverFactory = Object.assign(
+      (options?: { team: string }) =>
+        async (_info: unknown, ctx: AuthResolverContext) => {
+          seen.push(options);
+          return ctx.issueToken({
+            claims: { sub: `user:default/${options!.team}-lead` },
+          });
+        },
+      { optionsJsonSchema: { type: 'object' } },
+    );
+    const { app, stored } = mount({
+      baseUrl: 'http://localhost:7007/api/auth',
+      envConfig: {
+        signIn: { resolvers: [{ resolver: 'teamLead', team: 'platform' }] },
+      },
+      factoryOptions: { signInResolverFactories: { teamLead: custom } },
+    });
+    const { cookies } = await signIn(app);
+    expect(seen).toEqual([{ team: 'platform' }]);
+    expect(stored[0].userEntityRef).toBe('user:default/platform-lead');
+    expect(
+      cookies.some(c => c.startsWith(`${SPECTROCLOUD_API_TOKEN_COOKIE}=`)),
+    ).toBe(true);
+  });
+
+  it('keeps the options JSON schema of wrapped factories', () => {
+    const original = commonSignInResolvers.emailMatchingUserEntityProfileEmail;
+    const wrapped = wrapSignInResolverFactory(original, async () => {});
+    expect(wrapped).not.toBe(original);
+    expect(original.optionsJsonSchema).toBeDefined();
+    expect(wrapped.optionsJsonSchema).toBe(original.optionsJsonSchema);
+  });
+});
