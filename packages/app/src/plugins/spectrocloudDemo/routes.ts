@@ -1,0 +1,4 @@
+import { createRouteRef } from '@backstage/frontend-plugin-api';
+
+/** Route of the SpectroCloud demo page (mounted at `/spectrocloud`). */
+export const spectroCloudDemoRouteRef = createRouteRef();

@@ -1,0 +1,28 @@
+/*
+ * The example backend of the SpectroCloud sign-in demo: auth (with the spectrocloud provider),
+ * catalog (with the demo users), permissions (allow-all) and the spectrocloud-demo plugin.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import { redactingRootHttpRouterServiceFactory } from './http/rootHttpRouter';
+import { catalogModuleDemoUsers } from './modules/demoUsersCatalog/catalogModuleDemoUsers';
+import { spectroCloudDemoPlugin } from './plugins/spectrocloudDemo/plugin';
+
+const backend = createBackend();
+
+// Request log without query values: no authorization codes or emails in the log.
+backend.add(redactingRootHttpRouterServiceFactory);
+
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@terasky/backstage-plugin-spectrocloud-auth-backend'));
+
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(catalogModuleDemoUsers);
+
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(
+  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+);
+
+backend.add(spectroCloudDemoPlugin);
+
+backend.start();

@@ -1,0 +1,81 @@
+import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import { SpectroCloudTokenCache } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import express from 'express';
+import Router from 'express-promise-router';
+import { SpectroCloudDemoConfig } from './config';
+import { fetchPaletteProjects, PaletteApiError } from './paletteProjects';
+
+/** Dependencies of {@link createSpectroCloudDemoRouter}. */
+export interface SpectroCloudDemoRouterOptions {
+  httpAuth: HttpAuthService;
+  logger: LoggerService;
+  tokenCache: Pick<SpectroCloudTokenCache, 'getSessionTokenForUser'>;
+  config: SpectroCloudDemoConfig;
+}
+
+/**
+ * Routes of the `spectrocloud-demo` plugin (mounted at `/api/spectrocloud-demo`):
+ *
+ * - `GET /session` -> `{ expiresAt /* epoch s *\/, expiresInSeconds }`; 404 when no Palette session
+ *   token is cached for the caller. Never returns the token.
+ * - `GET /projects` -> `{ items: [{ uid, name }] }` from Palette `GET /v1/projects`; 404 without a
+ *   cached token, 401 when Palette rejects it, 502 when Palette is unreachable or answers badly,
+ *   504 when it does not answer within the configured timeout.
+ *
+ * Both take the user from the caller's Backstage user credentials (a service or missing credential
+ * is refused by the framework) and look the token up by that user entity ref only.
+ */
+export async function createSpectroCloudDemoRouter(
+  options: SpectroCloudDemoRouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, logger, tokenCache, config } = options;
+  const router = Router();
+
+  async function sessionTokenOf(req: express.Request) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const userEntityRef = credentials.principal.userEntityRef;
+    const entry = await tokenCache.getSessionTokenForUser(userEntityRef);
+    if (!entry) {
+      throw new NotFoundError(
+        `No Palette session is cached for ${userEntityRef}; sign in with SpectroCloud again`,
+      );
+    }
+    return { userEntityRef, entry };
+  }
+
+  router.get('/session', async (req, res) => {
+    const { entry } = await sessionTokenOf(req);
+    const now = Math.floor(Date.now() / 1000);
+    res.json({
+      expiresAt: entry.expiresAt,
+      expiresInSeconds: Math.max(0, entry.expiresAt - now),
+    });
+  });
+
+  router.get('/projects', async (req, res) => {
+    const { userEntityRef, entry } = await sessionTokenOf(req);
+    try {
+      const items = await fetchPaletteProjects({
+        apiUrl: config.apiUrl,
+        sessionToken: entry.token,
+        timeoutMs: config.timeoutMs,
+      });
+      res.json({ items });
+    } catch (error) {
+      if (!(error instanceof PaletteApiError)) {
+        throw error;
+      }
+      logger.warn(
+        `Listing Palette projects for ${userEntityRef} failed: ${error.message}`,
+      );
+      res.status(error.statusCode).json({
+        error: { name: error.errorName, message: error.message },
+        request: { method: req.method, url: req.originalUrl },
+        response: { statusCode: error.statusCode },
+      });
+    }
+  });
+
+  return router;
+}
