@@ -58,6 +58,7 @@ async function start(
   return { state, url: new URL(url) };
 }
 
+/** A GET callback request shaped like express's (`url` and the parsed `query`). */
 function callbackRequest(code: string, state: string) {
   return {
     method: 'GET',
@@ -65,6 +66,7 @@ function callbackRequest(code: string, state: string) {
       code,
       state,
     })}`,
+    query: { code, state },
   } as any;
 }
 
@@ -247,6 +249,69 @@ describe('authenticate', () => {
     const { session } = await result;
     expect(session.accessToken).toBe(codeToken);
     expect(session.expiresInSeconds).toBe(600);
+  });
+
+  it.each(['refresh_token', 'authorization code'])(
+    'rejects a session token (as the %s) that names another user than the ID token',
+    async where => {
+      const s = setup();
+      const foreign = await palette.sessionToken({
+        email: 'bob@example.com',
+        exp: NOW + 900,
+      });
+      const viaCode = where === 'authorization code';
+      const { result } = await runFlow(
+        s,
+        async nonce =>
+          HttpResponse.json({
+            token_type: 'bearer',
+            id_token: await palette.idToken({ nonce }),
+            ...(viaCode ? {} : { refresh_token: foreign }),
+          }),
+        viaCode ? foreign : undefined,
+      );
+      const error = await expectAuthError(
+        result,
+        'Palette returned a session token for another user than the ID token',
+      );
+      expect(error.message).not.toContain('bob');
+    },
+  );
+
+  it('accepts a session token whose email differs only in case and spaces', async () => {
+    const s = setup();
+    const sessionToken = await palette.sessionToken({
+      email: ' Alice@Example.COM ',
+      exp: NOW + 900,
+    });
+    const { result } = await runFlow(s, async nonce =>
+      HttpResponse.json({
+        token_type: 'bearer',
+        id_token: await palette.idToken({ nonce }),
+        refresh_token: sessionToken,
+      }),
+    );
+    await expect(result).resolves.toMatchObject({
+      session: { accessToken: sessionToken },
+    });
+  });
+
+  it('uses only the state Backstage checked: a POST body with another state is rejected before any exchange', async () => {
+    const s = setup();
+    const victim = await start(s, 'dmljdGltLW5vbmNl');
+    const attacker = await start(s, 'YXR0YWNrZXItbm9uY2U=');
+    const calls = tokenEndpoint(() => HttpResponse.json({}));
+    const req = {
+      method: 'POST',
+      url: `/handler/frame?${new URLSearchParams({ state: victim.state })}`,
+      query: { state: victim.state },
+      body: { code: 'attacker-code', state: attacker.state },
+    } as any;
+    await expectAuthError(
+      s.authenticator.authenticate({ req }, s.ctx),
+      'Authorization response validation failed: state mismatch',
+    );
+    expect(calls).toHaveLength(0);
   });
 
   it('signs in without a session token, with a warning that names no user', async () => {
@@ -432,13 +497,15 @@ describe('authenticate', () => {
   it('maps an authorization error in the callback to its error code only', async () => {
     const s = setup();
     const { state } = await start(s);
+    const query = {
+      error: 'access_denied',
+      error_description: 'alice@example.com declined',
+      state,
+    };
     const req = {
       method: 'GET',
-      url: `/cb?${new URLSearchParams({
-        error: 'access_denied',
-        error_description: 'alice@example.com declined',
-        state,
-      })}`,
+      url: `/cb?${new URLSearchParams(query)}`,
+      query,
     } as any;
     await expectAuthError(
       s.authenticator.authenticate({ req }, s.ctx),

@@ -32,6 +32,7 @@ import { renewPaletteSessionToken } from './sessionRenewal';
 import {
   findPaletteSessionToken,
   readPaletteSessionToken,
+  sessionTokenBelongsTo,
 } from './sessionToken';
 
 /**
@@ -135,6 +136,13 @@ export function createSpectroCloudAuthenticator(
             'The authorization response has no state',
           );
         }
+        // Backstage checked the state of the QUERY against the nonce cookie; a POST body may carry
+        // another one, which must not choose the PKCE verifier and nonce of this exchange.
+        if (params.state !== input.req.query?.state) {
+          throw new AuthenticationError(
+            'Authorization response validation failed: state mismatch',
+          );
+        }
         const stateNonce = stateNonceOf(params.state);
         const tokenSet = await withDeadline(
           client.callback(ctx.callbackUrl, params, {
@@ -158,6 +166,14 @@ export function createSpectroCloudAuthenticator(
           refreshToken: tokenSet.refresh_token,
           code: params.code,
         });
+        if (
+          sessionToken &&
+          !sessionTokenBelongsTo(sessionToken, profile.email)
+        ) {
+          throw new AuthenticationError(
+            'Palette returned a session token for another user than the ID token',
+          );
+        }
         if (sessionToken && sessionToken.expiresAt <= nowInSeconds()) {
           logger?.warn(
             'SpectroCloud sign-in: the Palette session token is already expired; continuing without it',
@@ -244,7 +260,10 @@ export function createSpectroCloudAuthenticator(
  *   session token (the `refresh_token` when it is an HS256 JWT, else the authorization code when
  *   that is one, else `''`), `idToken` the ID token, `expiresInSeconds` the seconds until the
  *   session token's `exp` (else the ID token's), and `refreshToken` an encrypted JWE (`dir`,
- *   `A256GCM`) holding both tokens that Backstage keeps in its httpOnly refresh cookie.
+ *   `A256GCM`) holding both tokens that Backstage keeps in its httpOnly refresh cookie. Rejected
+ *   before the exchange: callback parameters whose `state` differs from the query's (the one
+ *   Backstage checked against its nonce cookie). Rejected after it: a session token whose `email`
+ *   claim names another user than the verified ID token.
  * - `refresh`: opens that JWE and returns the same session while the Palette session token (or
  *   the ID token, without one) is unexpired. No call to Palette.
  *

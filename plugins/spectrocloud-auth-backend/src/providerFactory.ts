@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { AuthenticationError } from '@backstage/errors';
 import {
   AuthProviderFactory,
   AuthProviderRouteHandlers,
@@ -8,6 +9,7 @@ import {
   decodeOAuthState,
   OAuthAuthenticator,
   OAuthAuthenticatorResult,
+  sendWebMessageResponse,
   SignInInfo,
   SignInResolver,
   SignInResolverFactory,
@@ -125,7 +127,8 @@ function envOf(req: Request): string | undefined {
  * cookie is set on the response of the frame handler or refresh request (reached through
  * `AsyncLocalStorage`). A failing resolver leaves neither. `POST /logout` (with Backstage's
  * `X-Requested-With` check) clears the cookie and deletes the cache entry of the user named in the
- * sealed refresh token.
+ * sealed refresh token. A callback whose state is missing or names no configured environment gets
+ * the frame handler's HTML error page (`AuthenticationError`), not a JSON body echoing its URL.
  * @public
  */
 export function createSpectroCloudProviderFactory(
@@ -227,9 +230,27 @@ export function createSpectroCloudProviderFactory(
           () => handler(req, res),
         );
 
+    const appOrigin = new URL(ctx.appUrl).origin;
     const wrapped: AuthProviderRouteHandlers = {
       start: (req, res) => handlers.start(req, res),
-      frameHandler: withContext((req, res) => handlers.frameHandler(req, res)),
+      frameHandler: withContext(async (req, res) => {
+        try {
+          await handlers.frameHandler(req, res);
+        } catch (error) {
+          // Backstage's frame handler answers its own errors; what reaches here is the environment
+          // lookup failing on a missing or invalid state. Its default JSON error body would echo
+          // the callback URL, authorization code included: answer like the frame handler instead.
+          if (res.headersSent) {
+            throw error;
+          }
+          sendWebMessageResponse(res, appOrigin, {
+            type: 'authorization_response',
+            error: new AuthenticationError(
+              'The authorization response has no valid OAuth state',
+            ),
+          });
+        }
+      }),
     };
     if (handlers.refresh) {
       wrapped.refresh = withContext((req, res) => handlers.refresh!(req, res));

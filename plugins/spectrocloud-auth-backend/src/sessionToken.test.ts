@@ -2,6 +2,7 @@ import { SignJWT, generateKeyPair } from 'jose';
 import {
   findPaletteSessionToken,
   readPaletteSessionToken,
+  sessionTokenBelongsTo,
 } from './sessionToken';
 
 const hs = new TextEncoder().encode('0123456789abcdef0123456789abcdef');
@@ -47,5 +48,33 @@ describe('Palette session token detection', () => {
     expect(
       findPaletteSessionToken({ refreshToken: 'opaque', code: 'opaque' }),
     ).toBeUndefined();
+  });
+
+  it('attributes a session token to the verified email only when its email claim agrees', async () => {
+    const read = async (claims: Record<string, unknown>) =>
+      readPaletteSessionToken(await hs256({ exp: 2_000_000_000, ...claims }))!;
+    const verified = 'alice@example.com';
+    expect(
+      sessionTokenBelongsTo(
+        await read({ email: 'alice@example.com' }),
+        verified,
+      ),
+    ).toBe(true);
+    expect(
+      sessionTokenBelongsTo(
+        await read({ email: ' ALICE@example.com' }),
+        verified,
+      ),
+    ).toBe(true);
+    expect(
+      sessionTokenBelongsTo(await read({ email: 'bob@example.com' }), verified),
+    ).toBe(false);
+    expect(
+      sessionTokenBelongsTo(
+        await read({ email: 'alice@example.com.evil' }),
+        verified,
+      ),
+    ).toBe(false);
+    expect(sessionTokenBelongsTo(await read({}), verified)).toBe(true);
   });
 });
