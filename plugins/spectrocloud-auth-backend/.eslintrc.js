@@ -2,7 +2,16 @@ module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
   rules: {
     'jest/expect-expect': [
       'warn',
-      { assertFunctionNames: ['expect', 'expectAuthError'] },
+      {
+        assertFunctionNames: [
+          'expect',
+          'expectAuthError',
+          'expectFrameError',
+          'expectSignedIn',
+          'expectSignedInAsAlice',
+          'expectStartRefused',
+        ],
+      },
     ],
   },
 });

@@ -35,10 +35,75 @@ export interface Config {
           tokenUrl?: string;
           /**
            * OpenID Connect discovery document. Default:
-           * `<issuer>/.well-known/openid-configuration`.
+           * `<issuer>/.well-known/openid-configuration`. A URL of that form implies its issuer.
            * @visibility backend
            */
           metadataUrl?: string;
+          /**
+           * The expected issuer, compared EXACTLY (no case folding, no trailing-slash tolerance)
+           * with the discovery document's `issuer`, the ID token's `iss` and an `iss` parameter of
+           * the authorization response. Default: implied by `metadataUrl`, else `authorizationUrl`
+           * without its final `auth` segment.
+           * @visibility backend
+           */
+          issuer?: string;
+          /**
+           * How OIDC discovery is used: `auto` (default: use it when it answers, else derived
+           * endpoints, retried after 60 s), `required` (refuse sign-in while it fails) or `off`
+           * (never fetch it). A discovery document naming another issuer refuses sign-in in every
+           * mode.
+           * @visibility backend
+           */
+          discovery?: 'auto' | 'required' | 'off';
+          /**
+           * JWKS URL of the ID token signing keys. Default: the discovery document's `jwks_uri`,
+           * else `<issuer>/.well-known/jwks.json`.
+           * @visibility backend
+           */
+          jwksUrl?: string;
+          /**
+           * JWS algorithms accepted for the ID token signature. Default: `['RS256']`. Allowed:
+           * RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA; `none` and the
+           * HMAC algorithms are refused at startup.
+           * @visibility backend
+           */
+          idTokenSigningAlgs?: string[];
+          /**
+           * Clock tolerance for the ID token's `exp`, `nbf` and `auth_time`, in SECONDS (0-300).
+           * Default: 5.
+           * @visibility backend
+           */
+          clockToleranceSeconds?: number;
+          /**
+           * OIDC `max_age`: sent with every authorization request, and the ID token's `auth_time`
+           * is then required and must be no older. A number of SECONDS or a duration (`'15m'`,
+           * `{ minutes: 15 }`). Default: not sent.
+           * @visibility backend
+           */
+          maxAge?:
+            | number
+            | string
+            | {
+                years?: number;
+                months?: number;
+                weeks?: number;
+                days?: number;
+                hours?: number;
+                minutes?: number;
+                seconds?: number;
+                milliseconds?: number;
+              };
+          /**
+           * The ID token claim holding the user's email address (opt-in mapping, e.g.
+           * `preferred_username`); its value must be an email address. Default: `email`.
+           * @visibility backend
+           */
+          emailClaim?: string;
+          /**
+           * Accept ID tokens that say `email_verified: false`. Default: `false` (refused).
+           * @visibility backend
+           */
+          allowUnverifiedEmail?: boolean;
           /**
            * Space-separated scope; `openid` is always added. Default: `openid profile email`.
            * @visibility backend
@@ -50,9 +115,9 @@ export interface Config {
            */
           prompt?: string;
           /**
-           * Timeout of each outbound HTTP call to Palette (discovery, token endpoint, JWKS): a
-           * number of milliseconds, a duration string (`'5s'`, ISO 8601 `'PT5S'`) or an object
-           * (`{ seconds: 5 }`). Default: 10 seconds.
+           * Timeout of each outbound HTTP call to Palette (discovery, token endpoint, JWKS; headers
+           * and body): a number of MILLISECONDS, a duration string (`'5s'`, ISO 8601 `'PT5S'`) or
+           * an object (`{ seconds: 5 }`). Default: 10 seconds.
            * @visibility backend
            */
           timeout?:

@@ -26,19 +26,59 @@ export interface SignIdTokenOptions {
   alg?: string;
   /** Header `kid` to put in the token instead of the default. */
   kid?: string;
+  /**
+   * Put no `kid` in the header (ignored when `kid` is given). The mock's
+   * token endpoint and `MockPalette.signIdToken` default it to
+   * `settings.omitKeyId`.
+   */
+  omitKid?: boolean;
 }
 
-/** The mock's RS256 ID token signing key. */
+/** The mock's RS256 ID token signing key (rotatable). */
 export interface SigningKeys {
-  /** Key id: the RFC 7638 thumbprint of the public key. */
-  kid: string;
-  /** The public key as a JWK with `kid`, `alg: 'RS256'` and `use: 'sig'`. */
-  publicJwk: JWK;
-  /** Signs exactly the given claims (nothing is added). */
+  /** Key id of the current key: the RFC 7638 thumbprint of its public key. */
+  readonly kid: string;
+  /** The current public key as a JWK with `kid`, `alg: 'RS256'` and `use: 'sig'`. */
+  readonly publicJwk: JWK;
+  /**
+   * The JWKS the mock publishes: the current public key (and the previous
+   * one after `rotate({ keepPrevious: true })`) declared for `alg` (default
+   * `RS256`); without `kid` members when `omitKid` is set.
+   */
+  jwks(omitKid?: boolean, alg?: string): { keys: JWK[] };
+  /** Signs exactly the given claims (nothing is added) with the current key. */
   sign(
     claims: Record<string, unknown>,
     options?: SignIdTokenOptions,
   ): Promise<string>;
+  /**
+   * Replaces the signing key with a freshly generated one and returns its
+   * `kid`. The previous key leaves the JWKS unless `keepPrevious` is set.
+   */
+  rotate(options?: { keepPrevious?: boolean }): Promise<string>;
+}
+
+interface KeyPair {
+  kid: string;
+  privateKey: KeyLike;
+  publicKey: KeyLike;
+  publicJwk: JWK;
+}
+
+async function generateSigningKey(): Promise<KeyPair> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const jwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(jwk);
+  return {
+    kid,
+    privateKey,
+    publicKey,
+    publicJwk: { ...jwk, kid, alg: 'RS256', use: 'sig' },
+  };
+}
+
+function withoutKid({ kid: _kid, ...jwk }: JWK): JWK {
+  return jwk;
 }
 
 const RSA_ALGS = new Set([
@@ -56,10 +96,8 @@ const HMAC_ALGS = new Set(['HS256', 'HS384', 'HS512']);
  * signing ID tokens. Keys live only in memory for the life of the process.
  */
 export async function createSigningKeys(): Promise<SigningKeys> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256');
-  const jwk = await exportJWK(publicKey);
-  const kid = await calculateJwkThumbprint(jwk);
-  const publicJwk: JWK = { ...jwk, kid, alg: 'RS256', use: 'sig' };
+  let current = await generateSigningKey();
+  let previous: KeyPair | undefined;
 
   let foreignKey: Promise<KeyLike> | undefined;
   const getForeignKey = () => {
@@ -68,17 +106,30 @@ export async function createSigningKeys(): Promise<SigningKeys> {
   };
 
   return {
-    kid,
-    publicJwk,
+    get kid() {
+      return current.kid;
+    },
+    get publicJwk() {
+      return current.publicJwk;
+    },
+    jwks(omitKid = false, alg = 'RS256') {
+      const keys = [current, ...(previous ? [previous] : [])].map(k => ({
+        ...k.publicJwk,
+        alg,
+      }));
+      return { keys: omitKid ? keys.map(withoutKid) : keys };
+    },
     async sign(claims, options = {}) {
       const alg = options.alg ?? 'RS256';
-      const headerKid = options.kid ?? kid;
+      const { privateKey, publicKey } = current;
+      const headerKid =
+        options.kid ?? (options.omitKid ? undefined : current.kid);
       if (alg === 'none') {
         return new UnsecuredJWT(claims).encode();
       }
       const jwt = new SignJWT(claims).setProtectedHeader({
         alg,
-        kid: headerKid,
+        ...(headerKid === undefined ? {} : { kid: headerKid }),
         typ: 'JWT',
       });
       if (RSA_ALGS.has(alg)) {
@@ -91,6 +142,12 @@ export async function createSigningKeys(): Promise<SigningKeys> {
         return jwt.sign(new TextEncoder().encode(pem));
       }
       throw new Error(`signIdToken: unsupported alg '${alg}'`);
+    },
+    async rotate(options = {}) {
+      const next = await generateSigningKey();
+      previous = options.keepPrevious ? current : undefined;
+      current = next;
+      return current.kid;
     },
   };
 }

@@ -5,6 +5,7 @@ import {
   parseAuthorizationRequest,
 } from './authorizationRequests';
 import type { MockPaletteContext } from './context';
+import { answerWithFault } from './faults';
 import { asyncHandler } from './http';
 import { renderErrorPage, renderLoginPage } from './loginPage';
 import { createTokenHandler } from './tokenRoute';
@@ -33,7 +34,8 @@ function sendHtml(res: Response, status: number, html: string): void {
 /**
  * The OIDC provider routes of the tenant, to mount at the issuer path
  * (`/v1/oidc/tenant/:tenant`): `GET /.well-known/openid-configuration`,
- * `GET /.well-known/jwks.json`, `GET /auth` (login page, 400 HTML page for a
+ * `GET /.well-known/jwks.json` (both subject to the fault switches in
+ * `ctx.settings`), `GET /auth` (login page, 400 HTML page for a
  * bad request, never a redirect), `POST /auth/approve` (302 to
  * `redirect_uri?code&state`, or `?error=access_denied&state` on Cancel) and
  * `POST /token`.
@@ -44,14 +46,17 @@ export function createOidcRouter(ctx: MockPaletteContext): Router {
 
   router.get('/.well-known/openid-configuration', (_req, res) => {
     ctx.calls.discovery += 1;
+    if (answerWithFault(res, ctx.settings.discoveryFault)) {
+      return;
+    }
     res.json({
-      issuer: ctx.issuer,
+      issuer: ctx.settings.discoveryIssuer ?? ctx.issuer,
       authorization_endpoint: `${ctx.issuer}/auth`,
       token_endpoint: `${ctx.issuer}/token`,
       jwks_uri: `${ctx.issuer}/.well-known/jwks.json`,
       response_types_supported: ['code'],
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['RS256'],
+      id_token_signing_alg_values_supported: [ctx.settings.idTokenSigningAlg],
       token_endpoint_auth_methods_supported: [
         'client_secret_basic',
         'client_secret_post',
@@ -65,7 +70,12 @@ export function createOidcRouter(ctx: MockPaletteContext): Router {
 
   router.get('/.well-known/jwks.json', (_req, res) => {
     ctx.calls.jwks += 1;
-    res.json({ keys: [ctx.keys.publicJwk] });
+    if (answerWithFault(res, ctx.settings.jwksFault)) {
+      return;
+    }
+    res.json(
+      ctx.keys.jwks(ctx.settings.omitKeyId, ctx.settings.idTokenSigningAlg),
+    );
   });
 
   router.get('/auth', (req: Request, res: Response) => {

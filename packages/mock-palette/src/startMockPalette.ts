@@ -89,6 +89,10 @@ export async function startMockPalette(
         'idTokenLifetimeSeconds',
         options.idTokenLifetimeSeconds ?? 3600,
       ),
+      discoveryFault: 'none',
+      jwksFault: 'none',
+      omitKeyId: false,
+      idTokenSigningAlg: 'RS256',
     },
     calls: zeroCalls(),
     keys: await createSigningKeys(),
@@ -119,7 +123,17 @@ export async function startMockPalette(
       Object.assign(ctx.calls, zeroCalls());
     },
     signIdToken(claims, signOptions) {
-      return ctx.keys.sign(claims, signOptions);
+      return ctx.keys.sign(claims, {
+        omitKid: ctx.settings.omitKeyId,
+        alg: ctx.settings.idTokenSigningAlg,
+        ...signOptions,
+      });
+    },
+    rotateSigningKey(rotateOptions) {
+      return ctx.keys.rotate(rotateOptions);
+    },
+    signingKeyId() {
+      return ctx.keys.kid;
     },
     async issueSessionToken(email, lifetimeSeconds) {
       const user = findUserByEmail(users, email);

@@ -107,20 +107,23 @@ export function createTokenHandler(ctx: MockPaletteContext) {
     const { user } = grant;
     const { settings } = ctx;
     const now = Math.floor(Date.now() / 1000);
-    const idToken = await ctx.keys.sign({
-      iss: ctx.issuer,
-      sub: user.uid,
-      aud: client.clientId,
-      exp: now + settings.idTokenLifetimeSeconds,
-      iat: now,
-      auth_time: grant.authTime,
-      ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
-      email: user.email,
-      email_verified: true,
-      given_name: user.givenName,
-      family_name: user.familyName,
-      name: fullName(user),
-    });
+    const idToken = await ctx.keys.sign(
+      {
+        iss: ctx.issuer,
+        sub: user.uid,
+        aud: client.clientId,
+        exp: now + settings.idTokenLifetimeSeconds,
+        iat: now,
+        auth_time: grant.authTime,
+        ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
+        email: user.email,
+        email_verified: true,
+        given_name: user.givenName,
+        family_name: user.familyName,
+        name: fullName(user),
+      },
+      { omitKid: settings.omitKeyId, alg: settings.idTokenSigningAlg },
+    );
     const refreshToken =
       settings.sessionTokenDelivery === 'refresh_token'
         ? await ctx.sessionTokens.issue(

@@ -11,6 +11,24 @@ import type { DemoUser } from './users';
  */
 export type SessionTokenDelivery = 'refresh_token' | 'code' | 'none';
 
+/** The RSA JWS algorithms the mock can sign ID tokens with. */
+export type RsaSigningAlg =
+  | 'RS256'
+  | 'RS384'
+  | 'RS512'
+  | 'PS256'
+  | 'PS384'
+  | 'PS512';
+
+/**
+ * A failure the discovery or JWKS endpoint simulates (fault switch):
+ * - `none`: answers normally (default);
+ * - `unavailable`: HTTP 503 with an HTML body;
+ * - `notJson`: HTTP 200 with an HTML body;
+ * - `hang`: never answers (the connection is dropped by `close()`).
+ */
+export type MockEndpointFault = 'none' | 'unavailable' | 'notJson' | 'hang';
+
 /** Behaviour that tests may change between requests (read per request). */
 export interface MockPaletteSettings {
   sessionTokenDelivery: SessionTokenDelivery;
@@ -18,6 +36,28 @@ export interface MockPaletteSettings {
   sessionTokenLifetimeSeconds: number;
   /** Lifetime of issued ID tokens (and `expires_in`), in seconds. */
   idTokenLifetimeSeconds: number;
+  /**
+   * Fault switch: the `issuer` the discovery document names. Default
+   * `undefined`: the mock's real issuer.
+   */
+  discoveryIssuer?: string;
+  /** Fault switch of `GET {issuer}/.well-known/openid-configuration`; default `none`. */
+  discoveryFault: MockEndpointFault;
+  /** Fault switch of `GET {issuer}/.well-known/jwks.json`; default `none`. */
+  jwksFault: MockEndpointFault;
+  /**
+   * JWS algorithm of the ID tokens the token endpoint issues and the `alg`
+   * the JWKS declares for the key (the same RSA key): `RS256` (default),
+   * `RS384`, `RS512`, `PS256`, `PS384` or `PS512`. `signIdToken` defaults to
+   * it too.
+   */
+  idTokenSigningAlg: RsaSigningAlg;
+  /**
+   * Fault switch: publish the JWKS without `kid` members and sign ID tokens
+   * without a `kid` header (token endpoint, and `signIdToken` unless told
+   * otherwise). Default `false`.
+   */
+  omitKeyId: boolean;
 }
 
 /**
@@ -98,9 +138,11 @@ export interface MockPalette {
   /** Sets every counter in `calls` back to 0. */
   resetCalls(): void;
   /**
-   * Signs exactly `claims` (nothing is added) as a JWT with the mock's RS256
-   * ID token key and its `kid`, or as `options` say (foreign key, other
-   * `alg`, other `kid`). For tests of ID token validation.
+   * Signs exactly `claims` (nothing is added) as a JWT with the mock's ID
+   * token key, `alg` = `settings.idTokenSigningAlg` (default RS256) and the
+   * key's `kid` (none with `settings.omitKeyId`), or as `options` say
+   * (foreign key, other `alg`, other or no `kid`). For tests of ID token
+   * validation.
    */
   signIdToken(
     claims: Record<string, unknown>,
@@ -119,6 +161,14 @@ export interface MockPalette {
    * email.
    */
   authorize(params: MockAuthorizeParams): Promise<string>;
+  /**
+   * Fault switch for key rotation: replaces the ID token signing key with a
+   * freshly generated one and returns its `kid`. The JWKS then publishes
+   * only the new key, or the new and the previous one with `keepPrevious`.
+   */
+  rotateSigningKey(options?: { keepPrevious?: boolean }): Promise<string>;
+  /** The `kid` of the current ID token signing key. */
+  signingKeyId(): string;
   /** Stops the server and drops open connections. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -371,7 +371,7 @@ describe('authenticate', () => {
             key: new TextEncoder().encode(palette.clientSecret) as any,
           },
         ),
-      'ID token validation failed: the ID token is not signed with RS256',
+      'ID token validation failed: the ID token is not signed with an allowed algorithm (RS256)',
     ],
     [
       'no email claim',
@@ -600,7 +600,25 @@ describe('endpoints', () => {
     const state = encodeOAuthState({ nonce: 'bm9uY2U=', env: 'development' });
     await expectAuthError(
       s.authenticator.start({ scope: '', state, req: {} as any }, s.ctx),
-      "SpectroCloud auth provider: OIDC discovery failed and the issuer cannot be derived because the last path segment of 'authorizationUrl' is not 'auth'",
+      "SpectroCloud auth provider: cannot derive the token endpoint because the last path segment of 'authorizationUrl' is not 'auth'; configure 'tokenUrl'",
+    );
+  });
+
+  it('refuses when the issuer is unknown: a non-standard metadataUrl that fails and no issuer', async () => {
+    const s = setup({
+      authorizationUrl: 'https://palette.test/v1/auth/org/o1/oidc/authorize',
+      metadataUrl: 'https://palette.test/meta',
+    });
+    server.use(
+      http.get(
+        'https://palette.test/meta',
+        () => new HttpResponse(null, { status: 404 }),
+      ),
+    );
+    const state = encodeOAuthState({ nonce: 'bm9uY2U=', env: 'development' });
+    await expectAuthError(
+      s.authenticator.start({ scope: '', state, req: {} as any }, s.ctx),
+      "SpectroCloud auth provider: OIDC discovery failed and the issuer is unknown; configure 'issuer'",
     );
   });
 });

@@ -12,6 +12,7 @@ import {
   readSpectroCloudProviderSettings,
   SpectroCloudProviderSettings,
 } from './config';
+import { readAuthorizationResponse } from './authorizationResponse';
 import { withDeadline } from './deadline';
 import { ErrorContextEndpoints, toAuthenticationError } from './errors';
 import {
@@ -20,12 +21,14 @@ import {
   derivePkceVerifier,
   FlowKeys,
 } from './flowKeys';
+import { validateIdToken } from './idToken';
 import { PaletteClientProvider } from './paletteClient';
 import {
   profileFromClaims,
   SpectroCloudProfile,
   toProfileInfo,
 } from './profile';
+import { CallbackReplayGuard, createMemoryReplayGuard } from './replayGuard';
 import { SealedSessionContent, unsealSession } from './sealedSession';
 import { buildAuthenticatorResult, nowInSeconds } from './session';
 import { renewPaletteSessionToken } from './sessionRenewal';
@@ -44,12 +47,18 @@ export interface SpectroCloudAuthenticatorContext {
   callbackUrl: string;
   keys: FlowKeys;
   clients: PaletteClientProvider;
+  replayGuard: CallbackReplayGuard;
 }
 
 /** Options of {@link createSpectroCloudAuthenticator}. */
 export interface SpectroCloudAuthenticatorOptions {
   /** Receives warnings (never with tokens or personal data). */
   logger?: LoggerService;
+  /**
+   * Where used flows are remembered to refuse replayed callbacks. Default: in this process only
+   * (one guard per auth environment).
+   */
+  replayGuard?: CallbackReplayGuard;
 }
 
 function stateNonceOf(state: string): string {
@@ -84,6 +93,7 @@ export function createSpectroCloudAuthenticator(
   options: SpectroCloudAuthenticatorOptions = {},
 ): OAuthAuthenticator<SpectroCloudAuthenticatorContext, SpectroCloudProfile> {
   const { logger } = options;
+  const sharedGuard = options.replayGuard;
 
   return createOAuthAuthenticator<
     SpectroCloudAuthenticatorContext,
@@ -100,6 +110,7 @@ export function createSpectroCloudAuthenticator(
         callbackUrl,
         keys: deriveFlowKeys(settings.clientSecret, settings.clientId),
         clients: new PaletteClientProvider({ settings, callbackUrl, logger }),
+        replayGuard: sharedGuard ?? createMemoryReplayGuard(),
       };
     },
 
@@ -116,6 +127,9 @@ export function createSpectroCloudAuthenticator(
           code_challenge_method: 'S256',
           redirect_uri: ctx.callbackUrl,
           ...(ctx.settings.prompt ? { prompt: ctx.settings.prompt } : {}),
+          ...(ctx.settings.maxAgeSeconds === undefined
+            ? {}
+            : { max_age: ctx.settings.maxAgeSeconds }),
         });
         return { url };
       } catch (error) {
@@ -124,47 +138,57 @@ export function createSpectroCloudAuthenticator(
     },
 
     async authenticate(input, ctx) {
-      const { timeoutMs } = ctx.settings;
+      const { settings } = ctx;
+      const { timeoutMs } = settings;
       let endpoints: ErrorContextEndpoints | undefined;
       try {
         const resolved = await ctx.clients.getClient();
         endpoints = resolved.endpoints;
-        const { client } = resolved;
-        const params = client.callbackParams(input.req);
-        if (typeof params.state !== 'string' || !params.state) {
-          throw new AuthenticationError(
-            'The authorization response has no state',
-          );
-        }
+        const { client, jwks } = resolved;
         // Backstage checked the state of the QUERY against the nonce cookie; a POST body may carry
         // another one, which must not choose the PKCE verifier and nonce of this exchange.
-        if (params.state !== input.req.query?.state) {
+        const { code, state } = readAuthorizationResponse(
+          client.callbackParams(input.req),
+          {
+            queryState: input.req.query?.state,
+            issuer: resolved.endpoints.issuer,
+            issParameterRequired: resolved.endpoints.issParameterRequired,
+          },
+        );
+        const stateNonce = stateNonceOf(state);
+        const nonce = deriveOidcNonce(ctx.keys, stateNonce);
+        if (!(await ctx.replayGuard.markUsed(nonce))) {
           throw new AuthenticationError(
-            'Authorization response validation failed: state mismatch',
+            'This authorization response was already used; start the sign-in again',
           );
         }
-        const stateNonce = stateNonceOf(params.state);
         const tokenSet = await withDeadline(
-          client.callback(ctx.callbackUrl, params, {
-            state: params.state,
-            nonce: deriveOidcNonce(ctx.keys, stateNonce),
+          client.grant({
+            grant_type: 'authorization_code',
+            code,
+            redirect_uri: ctx.callbackUrl,
             code_verifier: derivePkceVerifier(ctx.keys, stateNonce),
-            response_type: 'code',
           }),
-          // Two bounded requests at most: the token endpoint and (once) the JWKS.
-          2 * timeoutMs,
           timeoutMs,
         );
         const idToken = tokenSet.id_token;
-        if (!idToken) {
+        if (typeof idToken !== 'string' || !idToken) {
           throw new AuthenticationError(
             'Palette token endpoint returned no ID token',
           );
         }
-        const profile = profileFromClaims(tokenSet.claims());
+        const claims = await validateIdToken(idToken, jwks, {
+          issuer: resolved.endpoints.issuer,
+          clientId: settings.clientId,
+          algorithms: settings.idTokenSigningAlgs,
+          clockToleranceSeconds: settings.clockToleranceSeconds,
+          nonce,
+          maxAgeSeconds: settings.maxAgeSeconds,
+        });
+        const profile = profileFromClaims(claims, settings);
         let sessionToken = findPaletteSessionToken({
           refreshToken: tokenSet.refresh_token,
-          code: params.code,
+          code,
         });
         if (
           sessionToken &&
@@ -202,6 +226,7 @@ export function createSpectroCloudAuthenticator(
         // The ID token was verified at sign-in; the AEAD seal protects its integrity since.
         const profile = profileFromClaims(
           jwtDecode<Record<string, unknown>>(content.idToken),
+          ctx.settings,
         );
         const now = nowInSeconds();
         let sessionToken = readPaletteSessionToken(content.sessionToken);
@@ -249,21 +274,25 @@ export function createSpectroCloudAuthenticator(
  *
  * @remarks
  * - `start`: redirects to the configured `authorizationUrl` with `response_type=code`, the
- *   configured `scope`, `state`, an OIDC `nonce` and a PKCE S256 `code_challenge`. The nonce and
- *   the code verifier are derived (HMAC-SHA256 under HKDF keys from the client secret) from the
- *   random nonce in Backstage's `state`: nothing is stored, any backend instance with the same
- *   configuration completes the flow.
- * - `authenticate`: openid-client exchanges the authorization code (client_secret_basic or
- *   client_secret_post, with the code verifier) and validates the RS256 ID token (signature via
- *   the JWKS, iss, aud, azp, exp, iat with 5 s tolerance, nonce). The profile comes from the
- *   verified claims (email lower-cased; required). The session's `accessToken` is the Palette
- *   session token (the `refresh_token` when it is an HS256 JWT, else the authorization code when
- *   that is one, else `''`), `idToken` the ID token, `expiresInSeconds` the seconds until the
- *   session token's `exp` (else the ID token's), and `refreshToken` an encrypted JWE (`dir`,
- *   `A256GCM`) holding both tokens that Backstage keeps in its httpOnly refresh cookie. Rejected
- *   before the exchange: callback parameters whose `state` differs from the query's (the one
- *   Backstage checked against its nonce cookie). Rejected after it: a session token whose `email`
- *   claim names another user than the verified ID token.
+ *   configured `scope`, `state`, an OIDC `nonce`, a PKCE S256 `code_challenge` and (with `maxAge`)
+ *   `max_age`. The nonce and the code verifier are derived (HMAC-SHA256 under HKDF keys from the
+ *   client secret) from the random nonce in Backstage's `state`: nothing is stored, any backend
+ *   instance with the same configuration completes the flow. Refused (AuthenticationError) while
+ *   discovery names another issuer, or fails with `discovery: required`.
+ * - `authenticate`: checks the authorization response (`state` equal to the query's, RFC 9207
+ *   `iss`, `error`, `code`) and that the flow was not used before (replay guard), all before any
+ *   token request; openid-client exchanges the code (client_secret_basic or client_secret_post,
+ *   with the code verifier; bounded by `timeout`); `validateIdToken` validates the ID token
+ *   (allow-listed algorithm, signature via the cached JWKS with a rate-limited refetch on unknown
+ *   keys, exact `iss`, `aud`/`azp`, `exp`/`iat`/`nbf` with `clockToleranceSeconds`, `sub`, `nonce`,
+ *   `auth_time` with `maxAge`). The profile comes from the verified claims (email from `email` or
+ *   `emailClaim`, lower-cased; `email_verified: false` refused unless `allowUnverifiedEmail`).
+ *   The session's `accessToken` is the Palette session token (the `refresh_token` when it is an
+ *   HS256 JWT, else the authorization code when that is one, else `''`), `idToken` the ID token,
+ *   `expiresInSeconds` the seconds until the session token's `exp` (else the ID token's), and
+ *   `refreshToken` an encrypted JWE (`dir`, `A256GCM`) holding both tokens that Backstage keeps in
+ *   its httpOnly refresh cookie. Rejected after the exchange: a session token whose `email` claim
+ *   names another user than the verified ID token.
  * - `refresh`: opens that JWE and returns the same session while the Palette session token (or
  *   the ID token, without one) is unexpired. No call to Palette.
  *

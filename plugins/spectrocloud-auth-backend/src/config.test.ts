@@ -19,7 +19,71 @@ describe('readSpectroCloudProviderSettings', () => {
       scope: 'openid profile email',
       timeoutMs: 10_000,
       tokenEndpointAuthMethod: 'client_secret_basic',
+      issuer: undefined,
+      discovery: 'auto',
+      jwksUrl: undefined,
+      idTokenSigningAlgs: ['RS256'],
+      clockToleranceSeconds: 5,
+      emailClaim: 'email',
+      allowUnverifiedEmail: false,
     });
+  });
+
+  it('reads the ID token validation and discovery settings', () => {
+    expect(
+      read({
+        issuer: 'https://p.test/v1/oidc/tenant/t1/',
+        discovery: 'required',
+        jwksUrl: 'https://p.test/keys',
+        idTokenSigningAlgs: ['PS256', 'RS256', 'ES256'],
+        clockToleranceSeconds: 30,
+        maxAge: 600,
+        emailClaim: 'preferred_username',
+        allowUnverifiedEmail: true,
+      }),
+    ).toMatchObject({
+      issuer: 'https://p.test/v1/oidc/tenant/t1/',
+      discovery: 'required',
+      jwksUrl: 'https://p.test/keys',
+      idTokenSigningAlgs: ['PS256', 'RS256', 'ES256'],
+      clockToleranceSeconds: 30,
+      maxAgeSeconds: 600,
+      emailClaim: 'preferred_username',
+      allowUnverifiedEmail: true,
+    });
+    expect(read({ maxAge: '15m' }).maxAgeSeconds).toBe(900);
+    expect(read({ maxAge: { hours: 1 } }).maxAgeSeconds).toBe(3600);
+    expect(read({ maxAge: 0 }).maxAgeSeconds).toBe(0);
+    expect(read({ clockToleranceSeconds: 0 }).clockToleranceSeconds).toBe(0);
+  });
+
+  it.each([
+    [['none'], 'must not contain'],
+    [['RS256', 'HS256'], 'must not contain'],
+    [['hs512'], 'must not contain'],
+    [['NONE'], 'must not contain'],
+    [['RS1024'], 'unsupported algorithm'],
+    [[], 'at least one'],
+  ])(
+    'refuses idTokenSigningAlgs %j at startup',
+    (idTokenSigningAlgs, message) => {
+      expect(() => read({ idTokenSigningAlgs })).toThrow(message);
+    },
+  );
+
+  it.each([
+    [
+      { discovery: 'sometimes' },
+      "'discovery' must be one of auto, required, off",
+    ],
+    [{ clockToleranceSeconds: -1 }, "'clockToleranceSeconds' must be"],
+    [{ clockToleranceSeconds: 3600 }, "'clockToleranceSeconds' must be"],
+    [{ maxAge: -5 }, "'maxAge' must be"],
+    [{ emailClaim: 'a b' }, "'emailClaim' must be a claim name"],
+    [{ issuer: 'not a url' }, "'issuer' is not a valid URL"],
+    [{ jwksUrl: 'file:///etc/keys' }, "'jwksUrl' must be an http(s) URL"],
+  ])('refuses %j', (extra, message) => {
+    expect(() => read(extra)).toThrow(message);
   });
 
   it.each([

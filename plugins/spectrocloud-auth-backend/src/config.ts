@@ -1,6 +1,10 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import { SpectroCloudConfigurationError } from './configurationError';
+import {
+  IdTokenValidationSettings,
+  readIdTokenValidationSettings,
+} from './idTokenSettings';
 
 /** Default outbound HTTP timeout towards Palette, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -19,9 +23,21 @@ const TOKEN_ENDPOINT_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
 ];
 
 /**
+ * How OIDC discovery is used:
+ * - `auto`: use the discovery document when it can be fetched, else derived endpoints (retried
+ *   after 60 s); an issuer mismatch always refuses sign-in;
+ * - `required`: refuse sign-in while the document cannot be fetched or names another issuer;
+ * - `off`: never fetch it; derived or configured endpoints only.
+ */
+export type DiscoveryMode = 'auto' | 'required' | 'off';
+
+const DISCOVERY_MODES: readonly DiscoveryMode[] = ['auto', 'required', 'off'];
+
+/**
  * The settings of one `auth.providers.spectrocloud.<env>` block, validated.
  */
-export interface SpectroCloudProviderSettings {
+export interface SpectroCloudProviderSettings
+  extends IdTokenValidationSettings {
   clientId: string;
   clientSecret: string;
   authorizationUrl: string;
@@ -29,6 +45,12 @@ export interface SpectroCloudProviderSettings {
   tokenUrl?: string;
   /** Explicit discovery document URL. */
   metadataUrl?: string;
+  /** Explicit expected issuer, compared exactly (no case folding, no trailing-slash tolerance). */
+  issuer?: string;
+  /** How OIDC discovery is used. */
+  discovery: DiscoveryMode;
+  /** Explicit JWKS URL; wins over discovery and derivation. */
+  jwksUrl?: string;
   /** Space-separated scope, always containing `openid`. */
   scope: string;
   prompt?: string;
@@ -37,6 +59,7 @@ export interface SpectroCloudProviderSettings {
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
 }
 
+/** Reads an http(s) URL, kept exactly as configured. */
 function readHttpUrl(config: Config, key: string, required: true): string;
 function readHttpUrl(
   config: Config,
@@ -126,6 +149,14 @@ export function readSpectroCloudProviderSettings(
       )}`,
     );
   }
+  const discovery = config.getOptionalString('discovery') ?? 'auto';
+  if (!DISCOVERY_MODES.includes(discovery as DiscoveryMode)) {
+    throw new SpectroCloudConfigurationError(
+      `SpectroCloud auth provider: 'discovery' must be one of ${DISCOVERY_MODES.join(
+        ', ',
+      )}`,
+    );
+  }
   const clientSecret = config.getString('clientSecret');
   if (!clientSecret) {
     throw new SpectroCloudConfigurationError(
@@ -138,6 +169,10 @@ export function readSpectroCloudProviderSettings(
     authorizationUrl: readHttpUrl(config, 'authorizationUrl', true),
     tokenUrl: readHttpUrl(config, 'tokenUrl', false),
     metadataUrl: readHttpUrl(config, 'metadataUrl', false),
+    issuer: readHttpUrl(config, 'issuer', false),
+    discovery: discovery as DiscoveryMode,
+    jwksUrl: readHttpUrl(config, 'jwksUrl', false),
+    ...readIdTokenValidationSettings(config),
     scope: normalizeScope(config.getOptionalString('scope') ?? DEFAULT_SCOPE),
     prompt: config.getOptionalString('prompt'),
     timeoutMs: readTimeoutMs(config),

@@ -5,6 +5,7 @@ import {
   deriveTokenUrl,
   discoveryUrlForIssuer,
   fallbackJwksUri,
+  issuerFromMetadataUrl,
 } from './endpoints';
 import { resolvePaletteEndpoints } from './paletteClient';
 
@@ -74,6 +75,7 @@ describe('resolvePaletteEndpoints', () => {
       tokenEndpoint: 'https://p.test/v1/oidc/tenant/t1/oauth/token',
       jwksUri: 'https://p.test/keys',
       discovered: true,
+      issParameterRequired: false,
     });
     expect(resolvePaletteEndpoints(settings(), undefined)).toEqual({
       issuer: 'https://p.test/v1/oidc/tenant/t1',
@@ -81,22 +83,96 @@ describe('resolvePaletteEndpoints', () => {
       tokenEndpoint: 'https://p.test/v1/oidc/tenant/t1/token',
       jwksUri: 'https://p.test/v1/oidc/tenant/t1/.well-known/jwks.json',
       discovered: false,
+      issParameterRequired: false,
     });
   });
 
-  it('rejects a discovery document for another issuer unless metadataUrl is explicit', () => {
-    const other = { ...discovered, issuer: 'https://evil.test' };
-    expect(() => resolvePaletteEndpoints(settings(), other)).toThrow(
-      'names a different issuer',
-    );
+  it('compares the discovered issuer exactly with the expected one', () => {
+    const mismatch = 'names another issuer than the expected';
+    for (const issuer of [
+      'https://evil.test',
+      'https://p.test/v1/oidc/tenant/t1/',
+      'https://P.test/v1/oidc/tenant/t1',
+      'https://p.test/v1/oidc/tenant/T1',
+      'http://p.test/v1/oidc/tenant/t1',
+    ]) {
+      expect(() =>
+        resolvePaletteEndpoints(settings(), { ...discovered, issuer }),
+      ).toThrow(mismatch);
+    }
+    // explicit issuer: exactly that one, trailing slash included
+    const slash = settings({ issuer: 'https://p.test/v1/oidc/tenant/t1/' });
+    expect(() => resolvePaletteEndpoints(slash, discovered)).toThrow(mismatch);
     expect(
+      resolvePaletteEndpoints(slash, {
+        ...discovered,
+        issuer: 'https://p.test/v1/oidc/tenant/t1/',
+      }).issuer,
+    ).toBe('https://p.test/v1/oidc/tenant/t1/');
+    // a well-known metadataUrl implies its issuer
+    const other = { ...discovered, issuer: 'https://evil.test' };
+    const wellKnown = settings({
+      metadataUrl: 'https://evil.test/.well-known/openid-configuration',
+    });
+    expect(resolvePaletteEndpoints(wellKnown, other).issuer).toBe(
+      'https://evil.test',
+    );
+    expect(() =>
       resolvePaletteEndpoints(
         settings({
-          metadataUrl: 'https://evil.test/.well-known/openid-configuration',
+          metadataUrl: 'https://other.test/.well-known/openid-configuration',
         }),
+        other,
+      ),
+    ).toThrow(mismatch);
+    // a non-standard metadataUrl without issuer trusts the document it points to
+    expect(
+      resolvePaletteEndpoints(
+        settings({ metadataUrl: 'https://evil.test/meta' }),
         other,
       ).issuer,
     ).toBe('https://evil.test');
+  });
+
+  it('refuses discovered endpoints that are not http(s) URLs and honours jwksUrl', () => {
+    expect(() =>
+      resolvePaletteEndpoints(settings(), {
+        ...discovered,
+        token_endpoint: 'data:text/plain,token',
+      }),
+    ).toThrow('invalid token_endpoint');
+    expect(
+      resolvePaletteEndpoints(
+        settings({ jwksUrl: 'https://p.test/pinned-keys' }),
+        discovered,
+      ).jwksUri,
+    ).toBe('https://p.test/pinned-keys');
+    expect(
+      resolvePaletteEndpoints(
+        settings({ jwksUrl: 'https://p.test/pinned-keys' }),
+        undefined,
+      ).jwksUri,
+    ).toBe('https://p.test/pinned-keys');
+    expect(
+      resolvePaletteEndpoints(settings(), {
+        ...discovered,
+        authorization_response_iss_parameter_supported: true,
+      }).issParameterRequired,
+    ).toBe(true);
+  });
+
+  it('derives the issuer from a well-known metadataUrl only', () => {
+    expect(
+      issuerFromMetadataUrl(
+        'https://x.test/realms/r1/.well-known/openid-configuration',
+      ),
+    ).toBe('https://x.test/realms/r1');
+    expect(issuerFromMetadataUrl('https://x.test/meta')).toBe(undefined);
+    expect(
+      issuerFromMetadataUrl(
+        'https://x.test/.well-known/openid-configuration?x=1',
+      ),
+    ).toBe(undefined);
   });
 
   it('needs tokenUrl when the authorization URL does not end in auth and discovery has no token endpoint', () => {

@@ -61,3 +61,37 @@ export function discoveryUrlForIssuer(issuer: string): string {
 export function fallbackJwksUri(issuer: string): string {
   return `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`;
 }
+
+const WELL_KNOWN_SUFFIX = '/.well-known/openid-configuration';
+
+/**
+ * The issuer implied by a discovery document URL `<issuer>/.well-known/openid-configuration`
+ * (OpenID Connect Discovery 1.0 §4.1), or `undefined` for any other URL.
+ */
+export function issuerFromMetadataUrl(metadataUrl: string): string | undefined {
+  const url = new URL(metadataUrl);
+  if (!url.pathname.endsWith(WELL_KNOWN_SUFFIX) || url.search || url.hash) {
+    return undefined;
+  }
+  return `${url.origin}${url.pathname.slice(0, -WELL_KNOWN_SUFFIX.length)}`;
+}
+
+/**
+ * The issuer the provider expects, compared EXACTLY with the discovery document's `issuer` and the
+ * ID token's `iss`: the configured `issuer`; else, with `metadataUrl`, the issuer that URL implies
+ * (`undefined` when it is not a `/.well-known/openid-configuration` URL: the document's own issuer
+ * is then trusted); else the issuer derived from `authorizationUrl`.
+ */
+export function expectedIssuer(settings: {
+  issuer?: string;
+  metadataUrl?: string;
+  authorizationUrl: string;
+}): string | undefined {
+  if (settings.issuer) {
+    return settings.issuer;
+  }
+  if (settings.metadataUrl) {
+    return issuerFromMetadataUrl(settings.metadataUrl);
+  }
+  return deriveIssuerUrl(settings.authorizationUrl);
+}

@@ -2,6 +2,8 @@ import { AuthenticationError } from '@backstage/errors';
 import { errors as oidcErrors } from 'openid-client';
 import { SpectroCloudConfigurationError } from './configurationError';
 import { PaletteTimeoutError } from './deadline';
+import { IdTokenSignatureError, IdTokenValidationError } from './idToken';
+import { JwksFetchError } from './jwks';
 
 /** Endpoints used to name the endpoint that failed. */
 export interface ErrorContextEndpoints {
@@ -13,7 +15,8 @@ export interface ErrorContextEndpoints {
 const SAFE_ERROR_CODE = /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,64}$/;
 const SAFE_CODE_WORD = /^[A-Za-z0-9_.-]{1,64}$/;
 
-function safeOAuthCode(code: unknown): string {
+/** `code` when it is a well-formed OAuth error code (RFC 6749 §5.2), else `unrecognised error`. */
+export function safeOAuthCode(code: unknown): string {
   return typeof code === 'string' &&
     SAFE_ERROR_CODE.test(code) &&
     SAFE_CODE_WORD.test(code)
@@ -89,7 +92,7 @@ const RP_ERROR_MESSAGES: Array<[RegExp, string]> = [
   ],
   [
     /^unexpected JWT alg received/,
-    'ID token validation failed: the ID token is not signed with RS256',
+    'ID token validation failed: the ID token is not signed with an allowed algorithm',
   ],
   [/^failed to decode JWT/, 'ID token validation failed: malformed ID token'],
   [
@@ -176,7 +179,10 @@ export function toAuthenticationError(
   }
   if (
     error instanceof PaletteTimeoutError ||
-    error instanceof SpectroCloudConfigurationError
+    error instanceof SpectroCloudConfigurationError ||
+    error instanceof IdTokenValidationError ||
+    error instanceof IdTokenSignatureError ||
+    error instanceof JwksFetchError
   ) {
     return new AuthenticationError(error.message);
   }

@@ -1,55 +1,25 @@
-import {
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import authPlugin from '@backstage/plugin-auth-backend';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { MockPalette, startMockPalette } from '@internal/mock-palette';
-import {
-  SpectroCloudTokenCache,
-  spectroCloudTokenCacheServiceRef,
-} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { SpectroCloudTokenCache } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import { decodeProtectedHeader, decodeJwt } from 'jose';
 import request from 'supertest';
-import authModuleSpectroCloudProvider, {
-  SPECTROCLOUD_API_TOKEN_COOKIE,
-} from './index';
+import { SPECTROCLOUD_API_TOKEN_COOKIE } from './index';
+import { cookie, cookieValue } from './__testUtils__/browserCookies';
+import { createLogCapture } from './__testUtils__/logCapture';
+import {
+  approveFlow,
+  framePayload,
+  sendCallback,
+  startFlow,
+} from './__testUtils__/signInFlow';
+import {
+  paletteProviderConfig,
+  startSpectroCloudTestBackend,
+} from './__testUtils__/testBackend';
 
 /** Every log line of the backend, with its metadata, as text. */
-const logLines: string[] = [];
+const { lines: logLines, logger } = createLogCapture();
 /** Values that must never be logged. */
 const secrets = new Set<string>();
-
-function capturingLogger(meta: Record<string, unknown> = {}): LoggerService {
-  const write =
-    (level: string) => (message: string, extra?: Error | object) => {
-      const detail =
-        extra instanceof Error
-          ? `${extra.message} ${extra.stack}`
-          : JSON.stringify(extra ?? {});
-      logLines.push(`${level} ${message} ${detail} ${JSON.stringify(meta)}`);
-    };
-  return {
-    error: write('error'),
-    warn: write('warn'),
-    info: write('info'),
-    debug: write('debug'),
-    child: childMeta => capturingLogger({ ...meta, ...childMeta }),
-  };
-}
-
-function user(name: string, email?: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name, namespace: 'default' },
-    spec: { profile: email ? { email } : {}, memberOf: [] },
-  };
-}
 
 let palette: MockPalette;
 let server: any;
@@ -58,66 +28,13 @@ let stopBackend: () => Promise<void>;
 
 beforeAll(async () => {
   palette = await startMockPalette({ port: 0 });
-  const root = capturingLogger();
-  const backend = await startTestBackend({
-    features: [
-      authPlugin,
-      authModuleSpectroCloudProvider,
-      mockServices.rootConfig.factory({
-        data: {
-          app: { baseUrl: 'http://localhost:3000' },
-          backend: { baseUrl: 'http://localhost:7007' },
-          auth: {
-            environment: 'development',
-            providers: {
-              spectrocloud: {
-                development: {
-                  clientId: palette.clientId,
-                  clientSecret: palette.clientSecret,
-                  authorizationUrl: palette.authorizationUrl,
-                  signIn: {
-                    resolvers: [
-                      { resolver: 'emailMatchingUserEntityProfileEmail' },
-                    ],
-                  },
-                },
-              },
-            },
-          },
-        },
-      }),
-      catalogServiceMock.factory({
-        entities: [
-          user('alice', 'alice@example.com'),
-          user('bob', 'bob@example.com'),
-        ],
-      }),
-      createServiceFactory({
-        service: coreServices.rootLogger,
-        deps: {},
-        factory: () => root,
-      }),
-      createServiceFactory({
-        service: coreServices.logger,
-        deps: { plugin: coreServices.pluginMetadata },
-        factory: ({ plugin }) => root.child({ plugin: plugin.getId() }),
-      }),
-      createBackendModule({
-        pluginId: 'auth',
-        moduleId: 'test-token-cache-probe',
-        register(reg) {
-          reg.registerInit({
-            deps: { cache: spectroCloudTokenCacheServiceRef },
-            async init({ cache }) {
-              tokenCache = cache;
-            },
-          });
-        },
-      }),
-    ],
+  const backend = await startSpectroCloudTestBackend({
+    logger,
+    providers: { development: paletteProviderConfig(palette) },
   });
   server = backend.server;
-  stopBackend = () => backend.stop();
+  tokenCache = backend.tokenCache;
+  stopBackend = backend.stop;
 }, 60_000);
 
 afterAll(async () => {
@@ -125,60 +42,20 @@ afterAll(async () => {
   await palette?.close();
 });
 
-function setCookies(res: request.Response): string[] {
-  const raw = res.headers['set-cookie'] as unknown;
-  if (!raw) return [];
-  return Array.isArray(raw) ? raw : [String(raw)];
-}
-
-/** The last Set-Cookie for `name` (the one a browser keeps). */
-function cookie(res: request.Response, name: string): string | undefined {
-  return setCookies(res)
-    .filter(c => c.startsWith(`${name}=`))
-    .pop();
-}
-
-function cookieValue(setCookie: string): string {
-  return setCookie.split(';')[0].split('=').slice(1).join('=');
-}
-
-function payloadOf(html: string): any {
-  const match = /decodeURIComponent\('([^']*)'\)/.exec(html);
-  expect(match).not.toBeNull();
-  return JSON.parse(decodeURIComponent(match![1]));
-}
-
 async function signIn(email: string) {
-  const start = await request(server).get(
-    '/api/auth/spectrocloud/start?env=development',
-  );
-  expect(start.status).toBe(302);
-  const location = new URL(start.headers.location);
-  const q = location.searchParams;
-  const nonceCookie = cookie(start, 'spectrocloud-nonce');
-  expect(nonceCookie).toBeDefined();
-  const code = await palette.authorize({
-    email,
-    redirectUri: q.get('redirect_uri')!,
-    state: q.get('state')!,
-    nonce: q.get('nonce')!,
-    codeChallenge: q.get('code_challenge')!,
-    codeChallengeMethod: q.get('code_challenge_method')!,
-  });
+  const { flow, res: start } = await startFlow(server, 'development');
+  const code = await approveFlow(palette, flow, email);
   secrets.add(code);
-  const frame = await request(server)
-    .get(
-      `/api/auth/spectrocloud/handler/frame?${new URLSearchParams({
-        code,
-        state: q.get('state')!,
-      })}`,
-    )
-    .set('Cookie', nonceCookie!.split(';')[0]);
-  const payload = payloadOf(frame.text);
+  const frame = await sendCallback(
+    server,
+    { code, state: flow.state },
+    flow.nonceCookie,
+  );
+  const payload = framePayload(frame);
   const session = payload.response?.providerInfo;
   if (session?.accessToken) secrets.add(session.accessToken);
   if (session?.idToken) secrets.add(session.idToken);
-  return { start, location, code, frame, payload };
+  return { start, location: flow.url, code, frame, payload };
 }
 
 describe('spectrocloud provider (integration)', () => {

@@ -14,7 +14,7 @@ import { createSpectroCloudProviderFactory } from './providerFactory';
  * @remarks
  * Depends on the root service `spectroCloudTokenCacheServiceRef` (its default factory is used
  * unless the backend installs another) and stores each signed-in user's Palette session token
- * there. Add it with `backend.add(import('@terasky/backstage-plugin-spectrocloud-auth-backend'))`.
+ * there, and uses `coreServices.cache` to refuse replayed callbacks. Add it with `backend.add(import('@terasky/backstage-plugin-spectrocloud-auth-backend'))`.
  * @public
  */
 export const authModuleSpectroCloudProvider = createBackendModule({
@@ -26,11 +26,16 @@ export const authModuleSpectroCloudProvider = createBackendModule({
         providers: authProvidersExtensionPoint,
         tokenCache: spectroCloudTokenCacheServiceRef,
         logger: coreServices.logger,
+        cache: coreServices.cache,
       },
-      async init({ providers, tokenCache, logger }) {
+      async init({ providers, tokenCache, logger, cache }) {
         providers.registerProvider({
           providerId: 'spectrocloud',
-          factory: createSpectroCloudProviderFactory({ tokenCache, logger }),
+          factory: createSpectroCloudProviderFactory({
+            tokenCache,
+            logger,
+            cache,
+          }),
         });
       },
     });

@@ -10,84 +10,134 @@ import { SpectroCloudProviderSettings } from './config';
 import { SpectroCloudConfigurationError } from './configurationError';
 import { fetchDiscoveryDocument } from './discovery';
 import {
-  deriveIssuerUrl,
   deriveTokenUrl,
   discoveryUrlForIssuer,
+  expectedIssuer,
   fallbackJwksUri,
 } from './endpoints';
-
-/** Clock tolerance for ID token time claims, in seconds. */
-export const CLOCK_TOLERANCE_SECONDS = 5;
+import { JwksCache } from './jwks';
 
 /** How long a client built from derived endpoints (discovery failed) is reused, in ms. */
 export const DISCOVERY_RETRY_AFTER_MS = 60_000;
 
 /** The resolved Palette endpoints. */
 export interface PaletteEndpoints {
+  /** The issuer every `iss` must equal exactly. */
   issuer: string;
   authorizationEndpoint: string;
   tokenEndpoint: string;
   jwksUri: string;
   /** `true` when they came from a discovery document, `false` when derived. */
   discovered: boolean;
+  /** The provider announces RFC 9207 `iss` in authorization responses: it is then required. */
+  issParameterRequired: boolean;
 }
 
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '');
+function configError(message: string): SpectroCloudConfigurationError {
+  return new SpectroCloudConfigurationError(
+    `SpectroCloud auth provider: ${message}`,
+  );
+}
+
+function isHttpUrl(value: unknown): value is string {
+  if (typeof value !== 'string') {
+    return false;
+  }
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A remote value made safe to name in a log line: quoted as is when it is an http(s) URL of at
+ * most 200 printable ASCII characters without spaces, else described.
+ */
+function describeRemoteUrl(value: unknown): string {
+  return isHttpUrl(value) && /^[\x21-\x7e]{1,200}$/.test(value)
+    ? `'${value}'`
+    : 'a value that is not a short http(s) URL';
+}
+
+/**
+ * Thrown when the discovery document names another issuer than the expected one. The message is
+ * shown to users; `discoveredIssuer` (remote text, sanitised) is for the log only.
+ */
+export class IssuerMismatchError extends SpectroCloudConfigurationError {
+  readonly discoveredIssuer: string;
+
+  constructor(expected: string, discovered: unknown) {
+    super(
+      `SpectroCloud auth provider: the OIDC discovery document names another issuer than the expected '${expected}'; sign-in is refused (configure 'issuer' or 'metadataUrl' if that issuer is intended)`,
+    );
+    this.discoveredIssuer = describeRemoteUrl(discovered);
+  }
 }
 
 /**
  * Combines the configuration with a discovery document (or its absence) into endpoints.
- * Precedence for the token endpoint: `tokenUrl` > discovery `token_endpoint` > derived.
- * The authorization endpoint is always the configured `authorizationUrl`.
+ * Precedence: `tokenUrl` > discovery `token_endpoint` > derived; `jwksUrl` > discovery `jwks_uri`
+ * > `<issuer>/.well-known/jwks.json`. The authorization endpoint is always `authorizationUrl`.
+ * The discovery document's `issuer` must equal the expected issuer (see `expectedIssuer`) EXACTLY.
  *
- * @throws Error on an issuer mismatch, or when the token endpoint or issuer cannot be derived
+ * @throws IssuerMismatchError on an issuer mismatch; SpectroCloudConfigurationError when an
+ *   endpoint is invalid or cannot be derived
  */
 export function resolvePaletteEndpoints(
   settings: SpectroCloudProviderSettings,
   discovered: IssuerMetadata | undefined,
 ): PaletteEndpoints {
-  const derivedIssuer = deriveIssuerUrl(settings.authorizationUrl);
+  const expected = expectedIssuer(settings);
   if (discovered) {
-    if (
-      !settings.metadataUrl &&
-      derivedIssuer &&
-      trimSlash(discovered.issuer) !== trimSlash(derivedIssuer)
-    ) {
-      throw new SpectroCloudConfigurationError(
-        'SpectroCloud auth provider: the discovery document names a different issuer than the one derived from authorizationUrl; configure metadataUrl explicitly if that is intended',
-      );
+    if (expected !== undefined && discovered.issuer !== expected) {
+      throw new IssuerMismatchError(expected, discovered.issuer);
     }
-    const tokenEndpoint =
-      settings.tokenUrl ??
-      discovered.token_endpoint ??
-      deriveTokenUrl(settings.authorizationUrl);
+    for (const key of ['token_endpoint', 'jwks_uri'] as const) {
+      if (discovered[key] !== undefined && !isHttpUrl(discovered[key])) {
+        throw configError(
+          `the OIDC discovery document has an invalid ${key}; sign-in is refused`,
+        );
+      }
+    }
     return {
       issuer: discovered.issuer,
       authorizationEndpoint: settings.authorizationUrl,
-      tokenEndpoint,
-      jwksUri: discovered.jwks_uri ?? fallbackJwksUri(discovered.issuer),
+      tokenEndpoint:
+        settings.tokenUrl ??
+        (discovered.token_endpoint as string | undefined) ??
+        deriveTokenUrl(settings.authorizationUrl),
+      jwksUri:
+        settings.jwksUrl ??
+        (discovered.jwks_uri as string | undefined) ??
+        fallbackJwksUri(discovered.issuer),
       discovered: true,
+      issParameterRequired:
+        discovered.authorization_response_iss_parameter_supported === true,
     };
   }
-  if (!derivedIssuer) {
-    throw new SpectroCloudConfigurationError(
-      "SpectroCloud auth provider: OIDC discovery failed and the issuer cannot be derived because the last path segment of 'authorizationUrl' is not 'auth'",
+  if (!expected) {
+    throw configError(
+      settings.metadataUrl
+        ? "OIDC discovery failed and the issuer is unknown; configure 'issuer'"
+        : "OIDC discovery failed and the issuer cannot be derived because the last path segment of 'authorizationUrl' is not 'auth'",
     );
   }
   return {
-    issuer: derivedIssuer,
+    issuer: expected,
     authorizationEndpoint: settings.authorizationUrl,
     tokenEndpoint:
       settings.tokenUrl ?? deriveTokenUrl(settings.authorizationUrl),
-    jwksUri: fallbackJwksUri(derivedIssuer),
+    jwksUri: settings.jwksUrl ?? fallbackJwksUri(expected),
     discovered: false,
+    issParameterRequired: false,
   };
 }
 
 /**
- * Builds the openid-client `Client` for Palette, with per-instance HTTP timeouts (never the
- * process-global defaults), RS256 ID tokens and a 5 s clock tolerance.
+ * Builds the openid-client `Client` for Palette (authorization URL, callback parameters, code
+ * exchange with client authentication), with per-instance HTTP timeouts (never the process-global
+ * defaults). ID tokens are validated by `validateIdToken`, not by this client.
  */
 export function createPaletteClient(
   settings: SpectroCloudProviderSettings,
@@ -112,10 +162,8 @@ export function createPaletteClient(
     redirect_uris: [callbackUrl],
     response_types: ['code'],
     token_endpoint_auth_method: settings.tokenEndpointAuthMethod,
-    id_token_signed_response_alg: 'RS256',
   });
   client[custom.http_options] = httpOptions;
-  client[custom.clock_tolerance] = CLOCK_TOLERANCE_SECONDS;
   return client;
 }
 
@@ -123,19 +171,27 @@ export function createPaletteClient(
 export interface ResolvedPaletteClient {
   client: BaseClient;
   endpoints: PaletteEndpoints;
+  /** The cached JWKS of `endpoints.jwksUri`. */
+  jwks: JwksCache;
 }
 
 /**
- * Resolves (once) and caches the Palette client of one provider instance. A client built after a
- * successful discovery is kept; a client built from derived endpoints because discovery failed is
- * reused for {@link DISCOVERY_RETRY_AFTER_MS} only, after which discovery is tried again.
- * Configuration errors are not cached either: every flow retries.
+ * Resolves and caches the Palette client of one provider instance, following `discovery`:
+ * - `auto`: a client built after a successful discovery is kept; when discovery fails (timeout,
+ *   HTTP error, not JSON), a warning is logged and a client from derived endpoints is used for
+ *   {@link DISCOVERY_RETRY_AFTER_MS}, then discovery is tried again;
+ * - `required`: while discovery fails, every flow is refused with an error naming the failure;
+ * - `off`: discovery is never fetched.
+ * In every mode a discovery document naming another issuer refuses every flow. Failures are not
+ * cached: the next flow tries again. JWKS caches are kept per JWKS URL across re-resolutions.
  */
 export class PaletteClientProvider {
   readonly #settings: SpectroCloudProviderSettings;
   readonly #callbackUrl: string;
   readonly #logger?: LoggerService;
+  readonly #jwks = new Map<string, JwksCache>();
   #cached?: { value: Promise<ResolvedPaletteClient>; expiresAt: number };
+  #lastWarning?: string;
 
   constructor(options: {
     settings: SpectroCloudProviderSettings;
@@ -152,13 +208,13 @@ export class PaletteClientProvider {
     if (this.#settings.metadataUrl) {
       return this.#settings.metadataUrl;
     }
-    const issuer = deriveIssuerUrl(this.#settings.authorizationUrl);
+    const issuer = expectedIssuer(this.#settings);
     return issuer ? discoveryUrlForIssuer(issuer) : undefined;
   }
 
   /**
    * The Palette client; discovery runs on first use (bounded by the configured timeout).
-   * @throws Error when no usable endpoints can be determined (a configuration problem)
+   * @throws Error when no usable endpoints can be determined or discovery refuses the provider
    */
   getClient(): Promise<ResolvedPaletteClient> {
     const now = Date.now();
@@ -170,7 +226,10 @@ export class PaletteClientProvider {
     this.#cached = entry;
     value.then(
       resolved => {
-        if (!resolved.endpoints.discovered) {
+        if (
+          !resolved.endpoints.discovered &&
+          this.#settings.discovery !== 'off'
+        ) {
           entry.expiresAt = Date.now() + DISCOVERY_RETRY_AFTER_MS;
         }
       },
@@ -183,30 +242,73 @@ export class PaletteClientProvider {
     return value;
   }
 
-  async #resolve(): Promise<ResolvedPaletteClient> {
-    let metadata: IssuerMetadata | undefined;
-    const discoveryUrl = this.discoveryUrl;
-    if (discoveryUrl) {
-      try {
-        metadata = await fetchDiscoveryDocument(
-          discoveryUrl,
-          this.#settings.timeoutMs,
-        );
-      } catch (error) {
-        this.#logger?.warn(
-          `SpectroCloud auth provider: ${
-            (error as Error).message
-          }; using endpoints derived from the configuration`,
+  /** Logs a warning, once per distinct text in a row (a broken provider is not logged per flow). */
+  #warnOnce(message: string): void {
+    if (this.#lastWarning !== message) {
+      this.#lastWarning = message;
+      this.#logger?.warn(message);
+    }
+  }
+
+  async #discover(): Promise<IssuerMetadata | undefined> {
+    const { discovery, timeoutMs } = this.#settings;
+    if (discovery === 'off') {
+      return undefined;
+    }
+    const url = this.discoveryUrl;
+    if (!url) {
+      if (discovery === 'required') {
+        throw configError(
+          "'discovery' is 'required' but no discovery URL can be determined; configure 'issuer' or 'metadataUrl'",
         );
       }
+      return undefined;
     }
-    const endpoints = resolvePaletteEndpoints(this.#settings, metadata);
+    try {
+      return await fetchDiscoveryDocument(url, timeoutMs);
+    } catch (error) {
+      const reason = (error as Error).message;
+      if (discovery === 'required') {
+        const message = `${reason}; sign-in is refused because 'discovery' is 'required'`;
+        this.#warnOnce(`SpectroCloud auth provider: ${message}`);
+        throw configError(message);
+      }
+      this.#warnOnce(
+        `SpectroCloud auth provider: ${reason}; using endpoints derived from the configuration`,
+      );
+      return undefined;
+    }
+  }
+
+  async #resolve(): Promise<ResolvedPaletteClient> {
+    const metadata = await this.#discover();
+    let endpoints: PaletteEndpoints;
+    try {
+      endpoints = resolvePaletteEndpoints(this.#settings, metadata);
+    } catch (error) {
+      if (error instanceof IssuerMismatchError) {
+        this.#warnOnce(
+          `${error.message}; the document names ${error.discoveredIssuer}`,
+        );
+      }
+      throw error;
+    }
+    this.#lastWarning = undefined;
     const client = createPaletteClient(
       this.#settings,
       this.#callbackUrl,
       metadata ?? { issuer: endpoints.issuer },
       endpoints,
     );
-    return { client, endpoints };
+    let jwks = this.#jwks.get(endpoints.jwksUri);
+    if (!jwks) {
+      jwks = new JwksCache({
+        uri: endpoints.jwksUri,
+        timeoutMs: this.#settings.timeoutMs,
+        logger: this.#logger,
+      });
+      this.#jwks.set(endpoints.jwksUri, jwks);
+    }
+    return { client, endpoints, jwks };
   }
 }

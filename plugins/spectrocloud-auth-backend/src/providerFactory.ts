@@ -1,4 +1,4 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { AuthenticationError } from '@backstage/errors';
 import {
   AuthProviderFactory,
@@ -24,6 +24,7 @@ import {
   SpectroCloudAuthenticatorContext,
 } from './authenticator';
 import { profileFromClaims, SpectroCloudProfile } from './profile';
+import { createCacheReplayGuard } from './replayGuard';
 import { currentRequestContext, runWithRequestContext } from './requestContext';
 import { spectroCloudSignInResolvers } from './resolvers';
 import { readPaletteSessionToken } from './sessionToken';
@@ -41,6 +42,12 @@ export interface SpectroCloudProviderFactoryOptions {
   tokenCache: SpectroCloudTokenCache;
   /** Receives warnings, never with tokens or personal data. */
   logger?: LoggerService;
+  /**
+   * Where used sign-in flows are remembered so that a replayed callback is refused before any
+   * token request (entries live 15 minutes). Shared by all backend instances when the cache store
+   * is. Default: in the process only.
+   */
+  cache?: CacheService;
   /** Sign-in resolver used when the configuration has no `signIn.resolvers`. */
   signInResolver?: SignInResolver<SpectroCloudSignInResult>;
   /**
@@ -128,7 +135,10 @@ function envOf(req: Request): string | undefined {
  * `AsyncLocalStorage`). A failing resolver leaves neither. `POST /logout` (with Backstage's
  * `X-Requested-With` check) clears the cookie and deletes the cache entry of the user named in the
  * sealed refresh token. A callback whose state is missing or names no configured environment gets
- * the frame handler's HTML error page (`AuthenticationError`), not a JSON body echoing its URL.
+ * the frame handler's HTML error page (`AuthenticationError`), not a JSON body echoing its URL. A
+ * start the provider refuses (discovery unreachable with `discovery: required`, or naming another
+ * issuer) is a 401 `AuthenticationError` saying why, without the nonce cookie. With `cache`, used
+ * flows are remembered there (replayed callbacks are refused on every instance sharing the store).
  * @public
  */
 export function createSpectroCloudProviderFactory(
@@ -160,7 +170,12 @@ export function createSpectroCloudProviderFactory(
     }
   };
 
-  const base = createSpectroCloudAuthenticator({ logger });
+  const base = createSpectroCloudAuthenticator({
+    logger,
+    replayGuard: options.cache
+      ? createCacheReplayGuard(options.cache, logger)
+      : undefined,
+  });
   const authenticator: OAuthAuthenticator<
     SpectroCloudAuthenticatorContext,
     SpectroCloudProfile
@@ -177,7 +192,7 @@ export function createSpectroCloudProviderFactory(
       let email: string | undefined;
       try {
         const { idToken } = await openSealedSession(input.refreshToken, ctx);
-        email = profileFromClaims(jwtDecode(idToken)).email;
+        email = profileFromClaims(jwtDecode(idToken), ctx.settings).email;
       } catch {
         // Invalid or expired session cookie: its cache entry (if any) expires on its own.
         return;
@@ -232,7 +247,18 @@ export function createSpectroCloudProviderFactory(
 
     const appOrigin = new URL(ctx.appUrl).origin;
     const wrapped: AuthProviderRouteHandlers = {
-      start: (req, res) => handlers.start(req, res),
+      start: async (req, res) => {
+        try {
+          await handlers.start(req, res);
+        } catch (error) {
+          // A refused flow (e.g. discovery names another issuer) must not leave Backstage's nonce
+          // cookie behind; the error itself is answered by the auth router (401 JSON).
+          if (!res.headersSent) {
+            res.removeHeader('Set-Cookie');
+          }
+          throw error;
+        }
+      },
       frameHandler: withContext(async (req, res) => {
         try {
           await handlers.frameHandler(req, res);

@@ -5,38 +5,43 @@
  * rejected case asserts BOTH the error and that nothing was cached (token cache, global map) or
  * cookied (`spectrocloud-api-token`, Backstage's refresh cookie).
  */
-import {
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import authPlugin from '@backstage/plugin-auth-backend';
 import { encodeOAuthState } from '@backstage/plugin-auth-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { MockPalette, startMockPalette } from '@internal/mock-palette';
 import {
   getGlobalTokenMap,
   SpectroCloudTokenCache,
-  spectroCloudTokenCacheServiceRef,
 } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import { decodeJwt, JWTPayload, UnsecuredJWT } from 'jose';
 import request from 'supertest';
 import { deriveFlowKeys } from './flowKeys';
-import authModuleSpectroCloudProvider, {
-  SPECTROCLOUD_API_TOKEN_COOKIE,
-} from './index';
+import { SPECTROCLOUD_API_TOKEN_COOKIE } from './index';
 import { sealSession } from './sealedSession';
 import {
   cookie,
   CookieJar,
-  cookiePair,
-  cookiesSetWithValue,
   cookieValue,
+  cookiesSetWithValue,
   setCookies,
 } from './__testUtils__/browserCookies';
+import { createLogCapture } from './__testUtils__/logCapture';
+import {
+  approveFlow,
+  AUTH,
+  expectFrameError as expectFrameErrorWith,
+  expectNothingCachedOrCookied as expectNothingStoredWith,
+  Flow,
+  framePayload,
+  REFRESH_COOKIE,
+  sendCallback,
+  startFlow as startFlowOn,
+} from './__testUtils__/signInFlow';
+import {
+  ALICE,
+  BOB,
+  MALLORY,
+  paletteProviderConfig,
+  startSpectroCloudTestBackend,
+} from './__testUtils__/testBackend';
 import {
   startTokenEndpointProxy,
   TokenEndpointProxy,
@@ -47,38 +52,13 @@ import {
 jest.setTimeout(20_000);
 
 const TIMEOUT_MS = 1500;
-const AUTH = '/api/auth/spectrocloud';
-const REFRESH_COOKIE = 'spectrocloud-refresh-token';
-const NONCE_COOKIE = 'spectrocloud-nonce';
-const ALICE = 'alice@example.com';
-const BOB = 'bob@example.com';
-const MALLORY = 'mallory@example.com';
 const EMAILS = [ALICE, BOB, MALLORY];
-const USER_REFS = ['user:default/alice', 'user:default/bob'];
 
 // ---------------------------------------------------------------------------------------------
 // Capture: every log line, every response (with the strings it may legitimately contain)
 // ---------------------------------------------------------------------------------------------
 
-const logLines: string[] = [];
-
-function capturingLogger(meta: Record<string, unknown> = {}): LoggerService {
-  const write =
-    (level: string) => (message: string, extra?: Error | object) => {
-      const detail =
-        extra instanceof Error
-          ? `${extra.message} ${extra.stack}`
-          : JSON.stringify(extra ?? {});
-      logLines.push(`${level} ${message} ${detail} ${JSON.stringify(meta)}`);
-    };
-  return {
-    error: write('error'),
-    warn: write('warn'),
-    info: write('info'),
-    debug: write('debug'),
-    child: childMeta => capturingLogger({ ...meta, ...childMeta }),
-  };
-}
+const { lines: logLines, logger: rootLogger } = createLogCapture();
 
 interface CapturedResponse {
   what: string;
@@ -104,15 +84,6 @@ function capture(
 // Backend, mock Palette and token endpoint proxy
 // ---------------------------------------------------------------------------------------------
 
-function user(name: string, email: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name, namespace: 'default' },
-    spec: { profile: { email }, memberOf: [] },
-  };
-}
-
 let palette: MockPalette;
 let proxy: TokenEndpointProxy;
 let server: any;
@@ -122,65 +93,18 @@ let stopBackend: () => Promise<void>;
 beforeAll(async () => {
   palette = await startMockPalette({ port: 0 });
   proxy = await startTokenEndpointProxy(palette.tokenUrl);
-  const root = capturingLogger();
-  const backend = await startTestBackend({
-    features: [
-      authPlugin,
-      authModuleSpectroCloudProvider,
-      mockServices.rootConfig.factory({
-        data: {
-          app: { baseUrl: 'http://localhost:3000' },
-          backend: { baseUrl: 'http://localhost:7007' },
-          auth: {
-            environment: 'development',
-            providers: {
-              spectrocloud: {
-                development: {
-                  clientId: palette.clientId,
-                  clientSecret: palette.clientSecret,
-                  authorizationUrl: palette.authorizationUrl,
-                  tokenUrl: proxy.url,
-                  timeout: TIMEOUT_MS,
-                  signIn: {
-                    resolvers: [
-                      { resolver: 'emailMatchingUserEntityProfileEmail' },
-                    ],
-                  },
-                },
-              },
-            },
-          },
-        },
+  const backend = await startSpectroCloudTestBackend({
+    logger: rootLogger,
+    providers: {
+      development: paletteProviderConfig(palette, {
+        tokenUrl: proxy.url,
+        timeout: TIMEOUT_MS,
       }),
-      catalogServiceMock.factory({
-        entities: [user('alice', ALICE), user('bob', BOB)],
-      }),
-      createServiceFactory({
-        service: coreServices.rootLogger,
-        deps: {},
-        factory: () => root,
-      }),
-      createServiceFactory({
-        service: coreServices.logger,
-        deps: { plugin: coreServices.pluginMetadata },
-        factory: ({ plugin }) => root.child({ plugin: plugin.getId() }),
-      }),
-      createBackendModule({
-        pluginId: 'auth',
-        moduleId: 'test-token-cache-probe',
-        register(reg) {
-          reg.registerInit({
-            deps: { cache: spectroCloudTokenCacheServiceRef },
-            async init({ cache }) {
-              tokenCache = cache;
-            },
-          });
-        },
-      }),
-    ],
+    },
   });
   server = backend.server;
-  stopBackend = () => backend.stop();
+  tokenCache = backend.tokenCache;
+  stopBackend = backend.stop;
 }, 60_000);
 
 afterAll(async () => {
@@ -192,6 +116,7 @@ afterAll(async () => {
 beforeEach(() => {
   getGlobalTokenMap().clear();
   proxy.behaviour = { kind: 'forward' };
+  proxy.behaviourFor = undefined;
   palette.settings.sessionTokenDelivery = 'refresh_token';
 });
 
@@ -199,60 +124,24 @@ beforeEach(() => {
 // Flow helpers
 // ---------------------------------------------------------------------------------------------
 
-interface Flow {
-  state: string;
-  /** The `Cookie` header pair `spectrocloud-nonce=...`. */
-  nonceCookie: string;
-  query: URLSearchParams;
-}
-
 async function startFlow(extraQuery = ''): Promise<Flow> {
-  const start = capture(
-    'start',
-    await request(server).get(`${AUTH}/start?env=development${extraQuery}`),
-  );
-  expect(start.status).toBe(302);
-  const query = new URL(start.headers.location).searchParams;
-  const nonce = cookie(start, NONCE_COOKIE);
-  expect(nonce).toBeDefined();
-  return { state: query.get('state')!, nonceCookie: cookiePair(nonce!), query };
+  const { flow, res } = await startFlowOn(server, 'development', extraQuery);
+  capture('start', res);
+  return flow;
 }
 
 /** The mock's user approves the flow's authorization request; returns the authorization code. */
 async function approve(flow: Flow, email: string): Promise<string> {
-  const code = await palette.authorize({
-    email,
-    redirectUri: flow.query.get('redirect_uri')!,
-    state: flow.query.get('state')!,
-    nonce: flow.query.get('nonce')!,
-    codeChallenge: flow.query.get('code_challenge')!,
-    codeChallengeMethod: flow.query.get('code_challenge_method')!,
-  });
+  const code = await approveFlow(palette, flow, email);
   extraSecrets.add(code);
   return code;
 }
 
-async function callback(
+function callback(
   params: Record<string, string | undefined>,
   cookieHeader?: string,
 ): Promise<request.Response> {
-  const query = new URLSearchParams(
-    Object.entries(params).filter(([, v]) => v !== undefined) as Array<
-      [string, string]
-    >,
-  );
-  const req = request(server).get(`${AUTH}/handler/frame?${query}`);
-  if (cookieHeader) {
-    req.set('Cookie', cookieHeader);
-  }
-  return req;
-}
-
-/** The JSON the frame handler's HTML page posts to the app. */
-function framePayload(res: request.Response): any {
-  const match = /decodeURIComponent\('([^']*)'\)/.exec(res.text);
-  expect(match).not.toBeNull();
-  return JSON.parse(decodeURIComponent(match![1]));
+  return sendCallback(server, params, cookieHeader);
 }
 
 /** A sign-in through the real flow that must succeed; returns what the browser got. */
@@ -271,15 +160,8 @@ async function signIn(email: string) {
 // "Nothing stored" assertions
 // ---------------------------------------------------------------------------------------------
 
-async function expectNothingCachedOrCookied(res: request.Response) {
-  expect(cookie(res, SPECTROCLOUD_API_TOKEN_COOKIE)).toBeUndefined();
-  expect(cookiesSetWithValue(res, [REFRESH_COOKIE])).toEqual([]);
-  expect([...getGlobalTokenMap().keys()]).toEqual([]);
-  for (const ref of USER_REFS) {
-    await expect(tokenCache.getSessionTokenForUser(ref)).resolves.toBe(
-      undefined,
-    );
-  }
+function expectNothingCachedOrCookied(res: request.Response) {
+  return expectNothingStoredWith(res, tokenCache);
 }
 
 /** The frame handler answered with its HTML error page (not a 500) and stored nothing. */
@@ -289,14 +171,7 @@ async function expectFrameError(
   name = 'AuthenticationError',
 ) {
   capture(`rejected callback (${message})`, res);
-  expect(res.status).toBe(200);
-  expect(res.headers['content-type']).toMatch(/text\/html/);
-  const payload = framePayload(res);
-  expect(payload.type).toBe('authorization_response');
-  expect(payload.response).toBeUndefined();
-  expect(payload.error.name).toBe(name);
-  expect(payload.error.message).toMatch(message);
-  await expectNothingCachedOrCookied(res);
+  await expectFrameErrorWith(res, message, tokenCache, name);
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -378,9 +253,9 @@ describe('spectrocloud provider under attack (real backend + mock Palette)', () 
         message: /^ID token validation failed: nonce mismatch$/,
       },
       {
-        name: 'no nonce',
+        name: 'no nonce (one was sent)',
         forge: ({ nonce: _nonce, ...c }) => palette.signIdToken(c),
-        message: /^ID token validation failed: nonce mismatch$/,
+        message: /^ID token validation failed: missing nonce claim$/,
       },
       {
         name: 'wrong audience',
@@ -392,7 +267,7 @@ describe('spectrocloud provider under attack (real backend + mock Palette)', () 
         forge: c =>
           palette.signIdToken({ ...c, aud: [c.aud, 'another-client'] }),
         message:
-          /^ID token validation failed: authorized party \(azp\) mismatch$/,
+          /^ID token validation failed: the ID token has several audiences and no azp claim$/,
       },
       {
         name: 'azp of another client',
@@ -433,24 +308,139 @@ describe('spectrocloud provider under attack (real backend + mock Palette)', () 
         name: 'alg none',
         forge: c => palette.signIdToken(c, { alg: 'none' }),
         message:
-          /^ID token validation failed: the ID token is not signed with RS256$/,
+          /^ID token validation failed: the ID token is not signed with an allowed algorithm \(RS256\)$/,
       },
       {
         name: 'HS256 keyed with the public key (algorithm confusion)',
         forge: c => palette.signIdToken(c, { alg: 'HS256' }),
         message:
-          /^ID token validation failed: the ID token is not signed with RS256$/,
+          /^ID token validation failed: the ID token is not signed with an allowed algorithm \(RS256\)$/,
       },
       {
         name: 'RS512 with the genuine key (alg is pinned to RS256)',
         forge: c => palette.signIdToken(c, { alg: 'RS512' }),
         message:
-          /^ID token validation failed: the ID token is not signed with RS256$/,
+          /^ID token validation failed: the ID token is not signed with an allowed algorithm \(RS256\)$/,
+      },
+      {
+        name: 'issuer with a trailing slash',
+        forge: c => palette.signIdToken({ ...c, iss: `${c.iss}/` }),
+        message: /^ID token validation failed: issuer mismatch$/,
+      },
+      {
+        name: 'issuer in another letter case',
+        forge: c =>
+          palette.signIdToken({ ...c, iss: String(c.iss).toUpperCase() }),
+        message: /^ID token validation failed: issuer mismatch$/,
+      },
+      {
+        name: 'no iss',
+        forge: ({ iss: _iss, ...c }) => palette.signIdToken(c),
+        message: /^ID token validation failed: missing iss claim$/,
+      },
+      {
+        name: 'no aud',
+        forge: ({ aud: _aud, ...c }) => palette.signIdToken(c),
+        message: /^ID token validation failed: missing aud claim$/,
+      },
+      {
+        name: 'audiences without the client id (azp = client id)',
+        forge: c =>
+          palette.signIdToken({
+            ...c,
+            aud: ['another-client', 'third-client'],
+            azp: c.aud,
+          }),
+        message: /^ID token validation failed: audience mismatch$/,
+      },
+      {
+        name: 'azp of another client with a single audience',
+        forge: c => palette.signIdToken({ ...c, azp: 'another-client' }),
+        message:
+          /^ID token validation failed: authorized party \(azp\) mismatch$/,
+      },
+      {
+        name: 'no exp',
+        forge: ({ exp: _exp, ...c }) => palette.signIdToken(c),
+        message: /^ID token validation failed: missing exp claim$/,
+      },
+      {
+        name: 'exp as a string',
+        forge: c => palette.signIdToken({ ...c, exp: String(c.exp) }),
+        message: /^ID token validation failed: malformed exp claim$/,
+      },
+      {
+        name: 'expired just beyond the 5 s clock tolerance',
+        forge: c => palette.signIdToken({ ...c, exp: nowSeconds() - 7 }),
+        message: /^ID token validation failed: the ID token has expired$/,
+      },
+      {
+        name: 'no iat',
+        forge: ({ iat: _iat, ...c }) => palette.signIdToken(c),
+        message: /^ID token validation failed: missing iat claim$/,
+      },
+      {
+        name: 'iat as a string',
+        forge: c => palette.signIdToken({ ...c, iat: String(c.iat) }),
+        message: /^ID token validation failed: malformed iat claim$/,
+      },
+      {
+        name: 'nbf as a string',
+        forge: c => palette.signIdToken({ ...c, nbf: String(c.iat) }),
+        message: /^ID token validation failed: malformed nbf claim$/,
+      },
+      {
+        name: 'nbf just beyond the 5 s clock tolerance',
+        forge: c => palette.signIdToken({ ...c, nbf: nowSeconds() + 8 }),
+        message: /^ID token validation failed: the ID token is not valid yet$/,
+      },
+      {
+        name: 'no sub',
+        forge: ({ sub: _sub, ...c }) => palette.signIdToken(c),
+        message: /^ID token validation failed: missing sub claim$/,
+      },
+      {
+        name: 'an empty sub',
+        forge: c => palette.signIdToken({ ...c, sub: '' }),
+        message: /^ID token validation failed: malformed sub claim$/,
+      },
+      {
+        name: 'a numeric sub',
+        forge: c => palette.signIdToken({ ...c, sub: 42 }),
+        message: /^ID token validation failed: malformed sub claim$/,
+      },
+      {
+        name: 'PS256 with the genuine key (not in the default allow-list)',
+        forge: c => palette.signIdToken(c, { alg: 'PS256' }),
+        message:
+          /^ID token validation failed: the ID token is not signed with an allowed algorithm \(RS256\)$/,
+      },
+      {
+        name: 'signature stripped (header.payload.)',
+        forge: async (_c, original) =>
+          `${original.split('.').slice(0, 2).join('.')}.`,
+        message: /^ID token signature verification failed$/,
+      },
+      {
+        name: 'a JWE-shaped token (five parts)',
+        forge: async (_c, original) => `${original}.AAAA.BBBB`,
+        message: /^ID token validation failed: malformed ID token$/,
       },
       {
         name: 'no email claim',
         forge: ({ email: _email, ...c }) => palette.signIdToken(c),
         message: /^The Palette ID token has no email claim$/,
+      },
+      {
+        name: 'an email claim that is not an email address',
+        forge: c => palette.signIdToken({ ...c, email: 'alice' }),
+        message: /^The Palette ID token's email claim is not an email address$/,
+      },
+      {
+        name: 'email_verified "false" as a string',
+        forge: c => palette.signIdToken({ ...c, email_verified: 'false' }),
+        message:
+          /^The Palette ID token says the email address is not verified$/,
       },
       {
         name: 'email_verified false',
@@ -752,6 +742,18 @@ describe('spectrocloud provider under attack (real backend + mock Palette)', () 
         exchanges: false,
       },
       {
+        name: 'an iss parameter naming another issuer (RFC 9207)',
+        send: async victim => {
+          const code = await approve(victim, ALICE);
+          return callback(
+            { code, state: victim.state, iss: 'http://evil.example' },
+            victim.nonceCookie,
+          );
+        },
+        message: /^Authorization response validation failed: issuer mismatch$/,
+        exchanges: false,
+      },
+      {
         name: 'no authorization code',
         send: victim => callback({ state: victim.state }, victim.nonceCookie),
         message: /^The authorization response has no authorization code$/,
@@ -846,12 +848,13 @@ describe('spectrocloud provider under attack (real backend + mock Palette)', () 
 
   describe('replayed callbacks', () => {
     it.each(['refresh_token', 'code'] as const)(
-      'a second use of the same code + state fails and changes nothing (session token delivered as %s)',
+      'a second use of the same code + state is refused before any token request and changes nothing (session token delivered as %s)',
       async delivery => {
         palette.settings.sessionTokenDelivery = delivery;
         const { flow, code, accessToken } = await signIn(ALICE);
         const cached = getGlobalTokenMap().get(ALICE);
         expect(cached?.token).toBe(accessToken);
+        const tokenRequests = proxy.requests.length;
 
         const replay = capture(
           'replayed callback',
@@ -861,8 +864,10 @@ describe('spectrocloud provider under attack (real backend + mock Palette)', () 
         expect(payload.response).toBeUndefined();
         expect(payload.error).toEqual({
           name: 'AuthenticationError',
-          message: 'Palette token endpoint rejected the request: invalid_grant',
+          message:
+            'This authorization response was already used; start the sign-in again',
         });
+        expect(proxy.requests.length).toBe(tokenRequests);
         expect(setCookies(replay)).toEqual([]);
         // the first sign-in's entry is untouched
         expect(getGlobalTokenMap().get(ALICE)).toEqual(cached);
@@ -872,6 +877,28 @@ describe('spectrocloud provider under attack (real backend + mock Palette)', () 
         ).resolves.toEqual(cached);
       },
     );
+
+    it('a callback whose exchange failed cannot be retried with the same state either', async () => {
+      const flow = await startFlow();
+      const code = await approve(flow, ALICE);
+      proxy.behaviour = {
+        kind: 'respond',
+        status: 503,
+        contentType: 'text/html',
+        body: '<html>busy</html>',
+      };
+      await expectFrameError(
+        await callback({ code, state: flow.state }, flow.nonceCookie),
+        /^Palette token endpoint answered with HTTP 503$/,
+      );
+      proxy.behaviour = { kind: 'forward' };
+      const before = proxy.requests.length;
+      await expectFrameError(
+        await callback({ code, state: flow.state }, flow.nonceCookie),
+        /^This authorization response was already used/,
+      );
+      expect(proxy.requests.length).toBe(before);
+    });
   });
 
   describe('forged or tampered refresh cookies', () => {
@@ -1002,7 +1029,13 @@ describe('spectrocloud provider under attack (real backend + mock Palette)', () 
     );
     jar.apply(start);
     const query = new URL(start.headers.location).searchParams;
-    const flow: Flow = { state: query.get('state')!, nonceCookie: '', query };
+    const flow: Flow = {
+      env: 'development',
+      state: query.get('state')!,
+      nonceCookie: '',
+      query,
+      url: new URL(start.headers.location),
+    };
     const code = await approve(flow, ALICE);
     const frame = await callback({ code, state: flow.state }, jar.header());
     const payload = framePayload(frame);

@@ -51,6 +51,11 @@ export interface TokenEndpointProxy {
   url: string;
   /** Applies to every following request; tests set it before a flow. */
   behaviour: TokenProxyBehaviour;
+  /**
+   * Per-request override (e.g. by authorization code, for concurrent flows): its answer wins over
+   * `behaviour` when it is not `undefined`.
+   */
+  behaviourFor?: (form: URLSearchParams) => TokenProxyBehaviour | undefined;
   /** Every request received so far, oldest first. */
   requests: RecordedTokenRequest[];
   /** Stops the server and drops every open (hanging) connection. */
@@ -88,7 +93,7 @@ export async function startTokenEndpointProxy(
       authorization: req.headers.authorization,
     };
     proxy.requests.push(record);
-    const behaviour = proxy.behaviour;
+    const behaviour = proxy.behaviourFor?.(record.form) ?? proxy.behaviour;
 
     switch (behaviour.kind) {
       case 'respond':
