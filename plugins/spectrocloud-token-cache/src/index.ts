@@ -1,6 +1,7 @@
 /**
  * Server-side cache of SpectroCloud Palette session tokens, shared by the spectrocloud auth
- * module and other backend plugins.
+ * module and other backend plugins: an in-process tier and, optionally, an encrypted shared tier
+ * on the portal's Backstage cache store.
  *
  * @packageDocumentation
  */
@@ -26,4 +27,10 @@ export {
   setProcessTokenStore,
 } from './seedApi';
 export { DefaultSpectroCloudTokenCache } from './DefaultSpectroCloudTokenCache';
+export type { DefaultSpectroCloudTokenCacheOptions } from './DefaultSpectroCloudTokenCache';
+export { SharedTokenStore } from './shared/SharedTokenStore';
+export type { SharedTokenStoreOptions } from './shared/SharedTokenStore';
+export type { SharedCacheConnection } from './shared/ResilientSharedCache';
+export { getSessionTokenForRequest } from './getSessionTokenForRequest';
+export type { UserSessionToken } from './getSessionTokenForRequest';
 export { spectroCloudTokenCacheServiceRef } from './serviceRef';

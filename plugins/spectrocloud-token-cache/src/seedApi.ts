@@ -40,7 +40,9 @@ export function setProcessTokenStore(store: InProcessTokenStore): void {
 }
 
 /**
- * Stores the Palette session token of a user (seed API, synchronous, in-process tier only).
+ * Stores the Palette session token of a user (seed API, synchronous, IN-PROCESS TIER ONLY: it
+ * never writes the shared tier, so other backend instances do not see this token; the service's
+ * `storeSessionToken` writes both tiers).
  *
  * @param email - the user's email; normalised (trimmed, lower-cased)
  * @param token - the HS256 Palette session token
@@ -58,7 +60,9 @@ export function storeSessionToken(
 
 /**
  * The unexpired Palette session token stored for `email`, or `undefined` (seed API, synchronous,
- * in-process tier only: it never consults a shared cache). An expired entry is removed on read.
+ * IN-PROCESS TIER ONLY: it never consults the shared tier, so a token stored by another backend
+ * instance is found only after this process read it through the service). An expired entry is
+ * removed on read.
  *
  * @remarks
  * Only call this with an email taken from a verified identity. Backend plugins should prefer
@@ -72,7 +76,8 @@ export function getSessionTokenByEmail(email: string): string | undefined {
 }
 
 /**
- * Removes the Palette session token of `email` from the in-process tier (seed API, synchronous).
+ * Removes the Palette session token of `email` from the in-process tier (seed API, synchronous;
+ * the shared tier keeps its copy until it expires: use the service's `deleteSessionToken`).
  * @throws TypeError on an empty email
  * @public
  */

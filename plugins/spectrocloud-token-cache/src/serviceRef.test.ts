@@ -1,21 +1,57 @@
 import {
-  createBackendPlugin,
   coreServices,
+  createBackendModule,
+  createBackendPlugin,
+  createServiceFactory,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { randomBytes } from 'node:crypto';
 import { getGlobalTokenMap } from './globalTokenMap';
 import { getSessionTokenByEmail } from './seedApi';
 import { spectroCloudTokenCacheServiceRef } from './serviceRef';
 import { SpectroCloudTokenCache } from './types';
 
+const SHARED = {
+  shared: true,
+  encryptionKeys: [randomBytes(32).toString('base64')],
+  keyHashSecret: randomBytes(32).toString('base64'),
+};
+
 describe('spectroCloudTokenCacheServiceRef', () => {
   beforeEach(() => getGlobalTokenMap().clear());
 
+  /** A backend with the auth plugin id's module and another plugin, both using the service. */
   async function startWithCache(config: object = {}) {
-    let cache: SpectroCloudTokenCache | undefined;
+    const caches: Record<string, SpectroCloudTokenCache> = {};
+    const warn = jest.fn();
+    const logger: LoggerService = {
+      error: () => {},
+      warn,
+      info: () => {},
+      debug: () => {},
+      child: () => logger,
+    };
     const backend = await startTestBackend({
       features: [
         mockServices.rootConfig.factory({ data: config }),
+        createServiceFactory({
+          service: coreServices.rootLogger,
+          deps: {},
+          factory: () => logger,
+        }),
+        createBackendModule({
+          pluginId: 'auth',
+          moduleId: 'probe',
+          register(reg) {
+            reg.registerInit({
+              deps: { tokenCache: spectroCloudTokenCacheServiceRef },
+              async init({ tokenCache }) {
+                caches.auth = tokenCache;
+              },
+            });
+          },
+        }),
         createBackendPlugin({
           pluginId: 'probe',
           register(reg) {
@@ -25,26 +61,26 @@ describe('spectroCloudTokenCacheServiceRef', () => {
                 logger: coreServices.logger,
               },
               async init({ tokenCache }) {
-                cache = tokenCache;
+                caches.probe = tokenCache;
               },
             });
           },
         }),
       ],
     });
-    return { backend, cache: cache! };
+    return { backend, auth: caches.auth, probe: caches.probe, warn };
   }
 
   it('is injected with its default factory and shares tokens with the seed API', async () => {
-    const { backend, cache } = await startWithCache();
+    const { backend, auth, probe } = await startWithCache();
     const exp = Math.floor(Date.now() / 1000) + 900;
-    await cache.storeSessionToken({
+    await auth.storeSessionToken({
       email: 'Alice@Example.com',
       token: 'palette-session-a',
       expiresAt: exp,
       userEntityRef: 'user:default/alice',
     });
-    expect(await cache.getSessionTokenForUser('user:default/alice')).toEqual({
+    expect(await probe.getSessionTokenForUser('user:default/alice')).toEqual({
       token: 'palette-session-a',
       expiresAt: exp,
     });
@@ -52,32 +88,75 @@ describe('spectroCloudTokenCacheServiceRef', () => {
       'palette-session-a',
     );
     expect(
-      await cache.getSessionTokenForUser('user:default/bob'),
+      await probe.getSessionTokenForUser('user:default/bob'),
     ).toBeUndefined();
 
-    await cache.deleteSessionToken({ userEntityRef: 'user:default/alice' });
+    await probe.deleteSessionToken({ userEntityRef: 'user:default/alice' });
     expect(
-      await cache.getSessionTokenByEmail('alice@example.com'),
+      await auth.getSessionTokenByEmail('alice@example.com'),
     ).toBeUndefined();
     await backend.stop();
   });
 
   it('applies spectrocloud.tokenCache.maxEntries', async () => {
-    const { backend, cache } = await startWithCache({
+    const { backend, auth } = await startWithCache({
       spectrocloud: { tokenCache: { maxEntries: 2 } },
     });
     const exp = Math.floor(Date.now() / 1000) + 900;
     for (const n of [1, 2, 3]) {
-      await cache.storeSessionToken({
+      await auth.storeSessionToken({
         email: `u${n}@example.com`,
         token: `t${n}`,
         expiresAt: exp,
       });
     }
     expect(getGlobalTokenMap().size).toBe(2);
-    expect(
-      await cache.getSessionTokenByEmail('u1@example.com'),
-    ).toBeUndefined();
+    expect(await auth.getSessionTokenByEmail('u1@example.com')).toBeUndefined();
     await backend.stop();
+  });
+
+  it('with shared: true, finds through the shared tier what the in-process tier lost', async () => {
+    const { backend, auth, probe, warn } = await startWithCache({
+      spectrocloud: { tokenCache: { ...SHARED, maxEntries: 1 } },
+    });
+    const exp = Math.floor(Date.now() / 1000) + 900;
+    await auth.storeSessionToken({
+      email: 'alice@example.com',
+      token: 'palette-session-a',
+      expiresAt: exp,
+      userEntityRef: 'user:default/alice',
+    });
+    // bob's sign-in evicts alice from the in-process tier (maxEntries: 1)...
+    await auth.storeSessionToken({
+      email: 'bob@example.com',
+      token: 'palette-session-b',
+      expiresAt: exp,
+      userEntityRef: 'user:default/bob',
+    });
+    expect(getSessionTokenByEmail('alice@example.com')).toBeUndefined();
+    // ...and another plugin still finds her token, in the one namespace both plugins share.
+    expect(await probe.getSessionTokenForUser('user:default/alice')).toEqual({
+      token: 'palette-session-a',
+      expiresAt: exp,
+    });
+    expect(getSessionTokenByEmail('alice@example.com')).toBe(
+      'palette-session-a',
+    );
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining("backend.cache.store is 'memory'"),
+    );
+    await backend.stop();
+  });
+
+  it('refuses to start with shared: true and an invalid key', async () => {
+    await expect(
+      startWithCache({
+        spectrocloud: {
+          tokenCache: { ...SHARED, encryptionKeys: ['too-short'] },
+        },
+      }),
+    ).rejects.toThrow(
+      /spectrocloud\.tokenCache\.encryptionKeys\[0\] must be the base64 encoding of exactly 32 random bytes/,
+    );
   });
 });

@@ -2,20 +2,68 @@ import {
   coreServices,
   createServiceFactory,
   createServiceRef,
+  LoggerService,
+  RootConfigService,
 } from '@backstage/backend-plugin-api';
+import { readTokenCacheSettings } from './config';
 import { DefaultSpectroCloudTokenCache } from './DefaultSpectroCloudTokenCache';
 import { InProcessTokenStore } from './InProcessTokenStore';
 import { setProcessTokenStore } from './seedApi';
+import { cacheManagerConnector } from './shared/cacheManagerConnection';
+import { SharedTokenStore } from './shared/SharedTokenStore';
 import { SpectroCloudTokenCache } from './types';
+
+function createTokenCache(
+  config: RootConfigService,
+  logger: LoggerService,
+): { cache: DefaultSpectroCloudTokenCache; store: InProcessTokenStore } {
+  const settings = readTokenCacheSettings(config);
+  const store = new InProcessTokenStore({
+    maxEntries: settings.maxEntries,
+    sweepIntervalMs: settings.sweepIntervalMs,
+  });
+  let shared: SharedTokenStore | undefined;
+  if (settings.shared) {
+    const connector = cacheManagerConnector(config, settings.shared.namespace);
+    shared = new SharedTokenStore({
+      connect: connector.connect,
+      recreateClientOnFailure: connector.recreateOnFailure,
+      encryptionKeys: settings.shared.encryptionKeys,
+      keyHashSecret: settings.shared.keyHashSecret,
+      timeoutMs: settings.shared.timeoutMs,
+      retryIntervalMs: settings.shared.retryIntervalMs,
+      logger,
+    });
+    if (connector.store === 'memory') {
+      logger.warn(
+        "SpectroCloud token cache: shared tier on, but backend.cache.store is 'memory': " +
+          'entries are not shared with other backend instances',
+      );
+    } else {
+      logger.info(
+        `SpectroCloud token cache: shared tier on backend.cache.store '${connector.store}', ` +
+          `namespace '${settings.shared.namespace}'`,
+      );
+    }
+  }
+  return { cache: new DefaultSpectroCloudTokenCache(store, { shared }), store };
+}
 
 /**
  * The token cache as a root-scoped Backstage service. Backend plugins and modules depend on it:
  * `deps: { tokenCache: spectroCloudTokenCacheServiceRef }`.
  *
  * @remarks
- * The default factory reads `spectrocloud.tokenCache.maxEntries` (default 10000) and
- * `spectrocloud.tokenCache.sweepIntervalSeconds` (default 60), and installs its store as the
- * process-wide one, so the synchronous seed API and the service see the same tokens.
+ * The default factory reads `spectrocloud.tokenCache` (see the package README and `config.d.ts`):
+ * `maxEntries` (default 10000) and `sweepIntervalSeconds` (default 60) of the in-process tier,
+ * installed as the process-wide store so that the synchronous seed API and the service see the
+ * same tokens; and, when `shared: true`, the encrypted shared tier on the store configured under
+ * `backend.cache` (memory, redis, valkey, memcache, ...) with `encryptionKeys`, `keyHashSecret`,
+ * `namespace`, `sharedTimeout` and `sharedRetryInterval`. Being root-scoped, one instance serves
+ * every plugin, and its shared entries live in one fixed namespace, not per plugin.
+ *
+ * The factory throws (and the backend does not start) on invalid settings, e.g. `shared: true`
+ * without valid keys.
  * @public
  */
 export const spectroCloudTokenCacheServiceRef =
@@ -28,21 +76,16 @@ export const spectroCloudTokenCacheServiceRef =
         deps: {
           config: coreServices.rootConfig,
           lifecycle: coreServices.rootLifecycle,
+          logger: coreServices.rootLogger,
         },
-        factory({ config, lifecycle }) {
-          const sweepSeconds = config.getOptionalNumber(
-            'spectrocloud.tokenCache.sweepIntervalSeconds',
+        factory({ config, lifecycle, logger }) {
+          const { cache, store } = createTokenCache(
+            config,
+            logger.child({ service: 'spectrocloud-token-cache' }),
           );
-          const store = new InProcessTokenStore({
-            maxEntries: config.getOptionalNumber(
-              'spectrocloud.tokenCache.maxEntries',
-            ),
-            sweepIntervalMs:
-              sweepSeconds === undefined ? undefined : sweepSeconds * 1000,
-          });
           setProcessTokenStore(store);
           lifecycle.addShutdownHook(() => store.close());
-          return new DefaultSpectroCloudTokenCache(store);
+          return cache;
         },
       }),
   });

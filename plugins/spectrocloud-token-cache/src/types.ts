@@ -41,11 +41,18 @@ export interface StoreSessionTokenOptions {
  * @public
  */
 export interface SpectroCloudTokenCache {
-  /** Stores (or replaces) the session token of a user. Resolves once stored. */
+  /**
+   * Stores (or replaces) the session token of a user in the in-process tier and, when on, the
+   * shared tier (TTL = the remaining lifetime). Resolves once stored; a failing shared store does
+   * not make it reject (the in-process write stands).
+   * @throws TypeError on an empty email or token, or a non-finite `expiresAt`
+   */
   storeSessionToken(options: StoreSessionTokenOptions): Promise<void>;
   /**
    * The unexpired session token of the Backstage user `userEntityRef` (e.g. `user:default/alice`),
-   * as recorded by the auth module when that user signed in; `undefined` when there is none.
+   * as recorded by the auth module when that user signed in (on this or, with the shared tier,
+   * any backend instance); `undefined` when there is none. Take `userEntityRef` from the
+   * caller's verified credentials (see `getSessionTokenForRequest`).
    */
   getSessionTokenForUser(
     userEntityRef: string,
@@ -55,7 +62,11 @@ export interface SpectroCloudTokenCache {
    * Only call this with an email you obtained from a verified identity, never from a request.
    */
   getSessionTokenByEmail(email: string): Promise<SessionTokenEntry | undefined>;
-  /** Removes the entry of a user, found by email and/or user entity ref. Missing entries are fine. */
+  /**
+   * Removes the entry of a user, found by email and/or user entity ref, from the shared tier and
+   * this process. Missing entries are fine. Other backend instances may keep an in-process copy
+   * until the token expires.
+   */
   deleteSessionToken(options: {
     email?: string;
     userEntityRef?: string;

@@ -1,6 +1,9 @@
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { SpectroCloudTokenCache } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import {
+  getSessionTokenForRequest,
+  SpectroCloudTokenCache,
+} from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import express from 'express';
 import Router from 'express-promise-router';
 import { SpectroCloudDemoConfig } from './config';
@@ -33,9 +36,11 @@ export async function createSpectroCloudDemoRouter(
   const router = Router();
 
   async function sessionTokenOf(req: express.Request) {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const userEntityRef = credentials.principal.userEntityRef;
-    const entry = await tokenCache.getSessionTokenForUser(userEntityRef);
+    // The user comes from the verified Backstage credentials only (user principals only).
+    const { userEntityRef, entry } = await getSessionTokenForRequest(req, {
+      httpAuth,
+      tokenCache,
+    });
     if (!entry) {
       throw new NotFoundError(
         `No Palette session is cached for ${userEntityRef}; sign in with SpectroCloud again`,
