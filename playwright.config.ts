@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { BACKEND_LOG } from './e2e/tests/support/backendLog';
 
 /**
- * End-to-end tests of the example portal: mock Palette (:7011), backend (:7007) and app (:3000)
- * are started by the `webServer` entries below (or reused when already running, except on CI).
+ * End-to-end tests of the example portal: mock Palette (:7011), mock Kubernetes API (:7012),
+ * backend (:7007) and app (:3000) are started by the `webServer` entries below (or reused when
+ * already running, except on CI).
  *
  * Browser: `PLAYWRIGHT_CHROMIUM_EXECUTABLE` if set, else `/usr/bin/chromium` (Debian's package)
  * if present, else Playwright's own Chromium (`npx playwright install chromium`).
@@ -65,6 +66,13 @@ export default defineConfig({
     {
       command: 'yarn workspace @internal/mock-palette start',
       url: 'http://localhost:7011/v1/oidc/tenant/demo-tenant/.well-known/openid-configuration',
+      timeout: 120_000,
+      reuseExistingServer,
+    },
+    {
+      // The mock Kubernetes API of the Kubernetes tab; it trusts the mock Palette's ID tokens.
+      command: 'yarn workspace @internal/mock-palette start:kubernetes',
+      url: 'http://localhost:7012/healthz',
       timeout: 120_000,
       reuseExistingServer,
     },

@@ -1,6 +1,7 @@
 /*
  * The example backend of the SpectroCloud sign-in demo: auth (with the spectrocloud provider),
- * catalog (with the demo users), permissions (allow-all) and the spectrocloud-demo plugin.
+ * catalog (with the demo users and the demo-service component), kubernetes, permissions
+ * (allow-all) and the spectrocloud-demo plugin.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { redactingRootHttpRouterServiceFactory } from './http/rootHttpRouter';
@@ -17,6 +18,9 @@ backend.add(import('@terasky/backstage-plugin-spectrocloud-auth-backend'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(catalogModuleDemoUsers);
+
+// Kubernetes: the demo cluster (mock, :7012) takes the user's SpectroCloud ID token (app-config.yaml).
+backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(
