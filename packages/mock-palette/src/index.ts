@@ -8,12 +8,22 @@
 export { startMockPalette } from './startMockPalette';
 export type {
   MockAuthorizeParams,
+  MockEndpointFault,
   MockPalette,
   MockPaletteCalls,
   MockPaletteOptions,
   MockPaletteSettings,
+  RsaSigningAlg,
   SessionTokenDelivery,
 } from './types';
 export type { SignIdTokenOptions } from './keys';
 export { catalogUserName, demoUsers } from './users';
 export type { DemoProject, DemoUser } from './users';
+export { startMockKubernetes } from './kubernetes/startMockKubernetes';
+export type {
+  MockKubernetes,
+  MockKubernetesCalls,
+  MockKubernetesIssuer,
+  MockKubernetesOptions,
+} from './kubernetes/types';
+export { DEMO_POD_NAME, DEMO_WORKLOAD_NAME } from './kubernetes/resources';
