@@ -7,6 +7,7 @@
  */
 import { startMockPalette } from './startMockPalette';
 import type { SessionTokenDelivery } from './types';
+import { runStandalone } from './runStandalone';
 
 function numberFromEnv(name: string): number | undefined {
   const raw = process.env[name];
@@ -45,22 +46,7 @@ async function main() {
       `lifetime ${palette.settings.sessionTokenLifetimeSeconds} s\n`,
   );
 
-  const shutdown = (signal: string) => {
-    process.stdout.write(`Mock SpectroCloud Palette: ${signal}, closing\n`);
-    palette.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  return palette;
 }
 
-main().catch(error => {
-  process.stderr.write(
-    `Mock SpectroCloud Palette failed to start: ${
-      error instanceof Error ? error.message : String(error)
-    }\n`,
-  );
-  process.exit(1);
-});
+runStandalone('Mock SpectroCloud Palette', main);

@@ -8,6 +8,7 @@
  * Logs only URLs and rejection reasons, never tokens.
  */
 import { startMockKubernetes } from './startMockKubernetes';
+import { runStandalone } from '../runStandalone';
 
 function fromEnv(name: string): string | undefined {
   const raw = process.env[name];
@@ -53,22 +54,7 @@ async function main() {
   }, 1000);
   reporter.unref();
 
-  const shutdown = (signal: string) => {
-    process.stdout.write(`Mock Kubernetes API: ${signal}, closing\n`);
-    kubernetes.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  return kubernetes;
 }
 
-main().catch(error => {
-  process.stderr.write(
-    `Mock Kubernetes API failed to start: ${
-      error instanceof Error ? error.message : String(error)
-    }\n`,
-  );
-  process.exit(1);
-});
+runStandalone('Mock Kubernetes API', main);
