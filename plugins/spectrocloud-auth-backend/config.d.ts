@@ -134,6 +134,39 @@ export interface Config {
                 milliseconds?: number;
               };
           /**
+           * Base URL of the Palette REST API; the session token is renewed with
+           * `GET <apiUrl>/v1/auth/refresh/<token>`. Default: the origin of `authorizationUrl`.
+           * @visibility backend
+           */
+          apiUrl?: string;
+          /**
+           * Renewal window: a refresh renews the Palette session token at Palette only when it
+           * has this much time left or less; before that, refresh makes no call to Palette. A
+           * number of SECONDS or a duration (`'5m'`, `'PT5M'`, `{ minutes: 5 }`); at least 180
+           * seconds (the frontend refreshes 180 s before expiry). Default: 5 minutes.
+           * @visibility backend
+           */
+          sessionRenewalWindow?:
+            | number
+            | string
+            | {
+                years?: number;
+                months?: number;
+                weeks?: number;
+                days?: number;
+                hours?: number;
+                minutes?: number;
+                seconds?: number;
+                milliseconds?: number;
+              };
+          /**
+           * Palette logout URL returned by `POST /api/auth/spectrocloud/logout` as
+           * `{ "logoutUrl": "..." }` so the browser can end the Palette session too (Backstage
+           * returns it only when it is https or on localhost). Default: none.
+           * @visibility backend
+           */
+          logoutUrl?: string;
+          /**
            * Client authentication at the token endpoint. Default: `client_secret_basic`.
            * @visibility backend
            */

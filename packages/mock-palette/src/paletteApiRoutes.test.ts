@@ -17,6 +17,23 @@ describe('mock Palette REST API', () => {
     });
 
   describe('GET /v1/auth/refresh/:token', () => {
+    it('fault switch refreshFault: reject refuses a valid token, unavailable answers 503', async () => {
+      const token = await palette.issueSessionToken('alice@example.com', 60);
+      try {
+        palette.settings.refreshFault = 'reject';
+        const rejected = await get(`/v1/auth/refresh/${token}`);
+        expect(rejected.status).toBe(401);
+        expect(await rejected.json()).toMatchObject({ code: 'InvalidToken' });
+        palette.settings.refreshFault = 'unavailable';
+        const unavailable = await get(`/v1/auth/refresh/${token}`);
+        expect(unavailable.status).toBe(503);
+        expect(palette.calls.refresh).toBe(2);
+      } finally {
+        palette.settings.refreshFault = 'none';
+      }
+      expect((await get(`/v1/auth/refresh/${token}`)).status).toBe(200);
+    });
+
     it('returns a new session token with a fresh expiry', async () => {
       const old = await palette.issueSessionToken('alice@example.com', 30);
       const res = await get(`/v1/auth/refresh/${old}`);

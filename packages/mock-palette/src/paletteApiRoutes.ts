@@ -1,5 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import type { MockPaletteContext } from './context';
+import { answerWithFault } from './faults';
 import { asyncHandler, sendPaletteError } from './http';
 import { type DemoUser, fullName } from './users';
 
@@ -39,7 +40,8 @@ async function authenticate(
 /**
  * The slice of the Palette REST API the demo uses, mounted at `/`:
  * - `GET /v1/auth/refresh/:token` -> `{ Authorization: <new session token> }`
- *   for a valid unexpired token, else 401 `{ code: 'InvalidToken', message }`;
+ *   for a valid unexpired token, else 401 `{ code: 'InvalidToken', message }`
+ *   (fault switch `settings.refreshFault`);
  * - `GET /v1/users/me` -> `{ metadata: { uid, name }, spec: { emailId,
  *   firstName, lastName } }`;
  * - `GET /v1/projects` -> `{ items: [{ metadata: { uid, name }, status: {
@@ -55,7 +57,14 @@ export function createPaletteApiRouter(ctx: MockPaletteContext): Router {
     '/v1/auth/refresh/:token',
     asyncHandler(async (req, res) => {
       ctx.calls.refresh += 1;
-      const claims = await ctx.sessionTokens.verify(req.params.token);
+      const fault = ctx.settings.refreshFault;
+      if (fault !== 'reject' && answerWithFault(res, fault)) {
+        return;
+      }
+      const claims =
+        fault === 'reject'
+          ? undefined
+          : await ctx.sessionTokens.verify(req.params.token);
       const user = claims && ctx.users.find(u => u.uid === claims.uid);
       if (!user) {
         sendPaletteError(

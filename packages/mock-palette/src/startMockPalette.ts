@@ -91,6 +91,7 @@ export async function startMockPalette(
       ),
       discoveryFault: 'none',
       jwksFault: 'none',
+      refreshFault: 'none',
       omitKeyId: false,
       idTokenSigningAlg: 'RS256',
     },

@@ -46,6 +46,12 @@ export interface MockPaletteSettings {
   /** Fault switch of `GET {issuer}/.well-known/jwks.json`; default `none`. */
   jwksFault: MockEndpointFault;
   /**
+   * Fault switch of `GET /v1/auth/refresh/:token`: a {@link MockEndpointFault}
+   * or `reject` (401 `InvalidToken` even for a valid token); default `none`.
+   * Calls are counted in every case.
+   */
+  refreshFault: MockEndpointFault | 'reject';
+  /**
    * JWS algorithm of the ID tokens the token endpoint issues and the `alg`
    * the JWKS declares for the key (the same RSA key): `RS256` (default),
    * `RS384`, `RS512`, `PS256`, `PS384` or `PS512`. `signIdToken` defaults to

@@ -31,9 +31,10 @@ import {
 import { CallbackReplayGuard, createMemoryReplayGuard } from './replayGuard';
 import { SealedSessionContent, unsealSession } from './sealedSession';
 import { buildAuthenticatorResult, nowInSeconds } from './session';
-import { renewPaletteSessionToken } from './sessionRenewal';
+import { createSessionRenewer, SessionRenewer } from './sessionRenewal';
 import {
   findPaletteSessionToken,
+  PaletteSessionToken,
   readPaletteSessionToken,
   sessionTokenBelongsTo,
 } from './sessionToken';
@@ -59,6 +60,16 @@ export interface SpectroCloudAuthenticatorOptions {
    * (one guard per auth environment).
    */
   replayGuard?: CallbackReplayGuard;
+  /**
+   * Finds and renews the Palette session token on refresh. Default: one without a token cache
+   * (renews from the sealed refresh cookie only).
+   */
+  sessionRenewer?: SessionRenewer;
+  /**
+   * Called when the refresh of a genuine session (sealed by this backend, possibly expired) fails,
+   * before the 401 is sent, with the session's email: clears the cookie and cache entry.
+   */
+  onSessionEnded?: (email: string) => Promise<void>;
 }
 
 function stateNonceOf(state: string): string {
@@ -85,6 +96,21 @@ export function openSealedSession(
   return unsealSession(refreshToken, ctx.keys.sealKey);
 }
 
+/** The email of a genuine seal past its expiry, else `undefined` (never throws). */
+async function emailOfExpiredSeal(
+  refreshToken: string,
+  ctx: SpectroCloudAuthenticatorContext,
+): Promise<string | undefined> {
+  try {
+    const { idToken } = await unsealSession(refreshToken, ctx.keys.sealKey, {
+      allowExpired: true,
+    });
+    return profileFromClaims(jwtDecode(idToken), ctx.settings).email;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Creates the SpectroCloud authenticator (authorization code flow + PKCE S256 + nonce).
  * See {@link spectroCloudAuthenticator} for the behaviour.
@@ -94,6 +120,8 @@ export function createSpectroCloudAuthenticator(
 ): OAuthAuthenticator<SpectroCloudAuthenticatorContext, SpectroCloudProfile> {
   const { logger } = options;
   const sharedGuard = options.replayGuard;
+  const renewer =
+    options.sessionRenewer ?? createSessionRenewer({ logger: options.logger });
 
   return createOAuthAuthenticator<
     SpectroCloudAuthenticatorContext,
@@ -221,6 +249,7 @@ export function createSpectroCloudAuthenticator(
     },
 
     async refresh(input, ctx) {
+      let email: string | undefined;
       try {
         const content = await openSealedSession(input.refreshToken, ctx);
         // The ID token was verified at sign-in; the AEAD seal protects its integrity since.
@@ -228,30 +257,30 @@ export function createSpectroCloudAuthenticator(
           jwtDecode<Record<string, unknown>>(content.idToken),
           ctx.settings,
         );
-        const now = nowInSeconds();
-        let sessionToken = readPaletteSessionToken(content.sessionToken);
+        email = profile.email;
+        const idTokenExp = profile.claims.exp;
+        if (typeof idTokenExp !== 'number' || idTokenExp <= nowInSeconds()) {
+          throw new AuthenticationError(
+            'The SpectroCloud ID token has expired; sign in again',
+          );
+        }
+        let sessionToken: PaletteSessionToken | undefined;
         let sealed: string | undefined = input.refreshToken;
-        if (
-          content.sessionToken &&
-          (!sessionToken || sessionToken.expiresAt <= now)
-        ) {
-          sessionToken = await renewPaletteSessionToken({
-            sessionToken: content.sessionToken,
-            settings: ctx.settings,
-          });
-          if (!sessionToken) {
+        if (content.sessionToken) {
+          const sealedToken = readPaletteSessionToken(content.sessionToken);
+          if (!sealedToken) {
             throw new AuthenticationError(
-              'The Palette session token has expired; sign in again',
+              'The SpectroCloud session cookie is invalid; sign in again',
             );
           }
-          sealed = undefined;
-        }
-        if (!content.sessionToken) {
-          const exp = profile.claims.exp;
-          if (typeof exp !== 'number' || exp <= now) {
-            throw new AuthenticationError(
-              'The SpectroCloud ID token has expired; sign in again',
-            );
+          sessionToken = await renewer.currentSessionToken({
+            email: profile.email,
+            sealedToken,
+            settings: ctx.settings,
+          });
+          if (sessionToken.token !== content.sessionToken) {
+            // Renewed (here or by another tab/instance): Backstage re-sets its refresh cookie.
+            sealed = undefined;
           }
         }
         return await buildAuthenticatorResult({
@@ -263,6 +292,18 @@ export function createSpectroCloudAuthenticator(
           sealed,
         });
       } catch (error) {
+        try {
+          // A genuine but expired seal still names the user whose cookie and cache entry to clear;
+          // a forged or tampered cookie names nobody and changes nothing.
+          email ??= await emailOfExpiredSeal(input.refreshToken, ctx);
+          if (email) {
+            await options.onSessionEnded?.(email);
+          }
+        } catch {
+          logger?.warn(
+            'SpectroCloud refresh: the ended session could not be cleared from the token cache',
+          );
+        }
         throw toAuthenticationError(error, ctx.settings.timeoutMs);
       }
     },
@@ -293,8 +334,12 @@ export function createSpectroCloudAuthenticator(
  *   `refreshToken` an encrypted JWE (`dir`, `A256GCM`) holding both tokens that Backstage keeps in
  *   its httpOnly refresh cookie. Rejected after the exchange: a session token whose `email` claim
  *   names another user than the verified ID token.
- * - `refresh`: opens that JWE and returns the same session while the Palette session token (or
- *   the ID token, without one) is unexpired. No call to Palette.
+ * - `refresh`: opens that JWE; the ID token must be unexpired. The Palette session token handed
+ *   out is the newest of the token cache entry and the sealed one; while it has more than
+ *   `sessionRenewalWindow` (default 300 s) left there is no call to Palette, inside the window it is
+ *   renewed with `GET <apiUrl>/v1/auth/refresh/<token>` (one call per token in this process, bounded
+ *   by `timeout`) and a new JWE is returned. A rejected renewal (4xx) or an expired token is an
+ *   `AuthenticationError` (401); Palette unavailable (5xx, timeout) keeps the still valid token.
  *
  * Every failure is an `AuthenticationError` with a fixed message (no tokens, codes, nonces,
  * verifiers, secrets or emails). Without a logger, warnings are dropped: the provider factory of

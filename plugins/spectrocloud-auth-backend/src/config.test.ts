@@ -26,7 +26,30 @@ describe('readSpectroCloudProviderSettings', () => {
       clockToleranceSeconds: 5,
       emailClaim: 'email',
       allowUnverifiedEmail: false,
+      apiUrl: new URL(base.authorizationUrl).origin,
+      sessionRenewalWindowSeconds: 300,
+      logoutUrl: undefined,
     });
+  });
+
+  it('reads the session renewal settings', () => {
+    expect(
+      read({
+        apiUrl: 'https://api.p.test/',
+        sessionRenewalWindow: '10m',
+        logoutUrl: 'https://p.test/logout',
+      }),
+    ).toMatchObject({
+      apiUrl: 'https://api.p.test',
+      sessionRenewalWindowSeconds: 600,
+      logoutUrl: 'https://p.test/logout',
+    });
+    expect(read({ sessionRenewalWindow: 240 })).toMatchObject({
+      sessionRenewalWindowSeconds: 240,
+    });
+    expect(() => read({ sessionRenewalWindow: '2m' })).toThrow(
+      "'sessionRenewalWindow' must be at least 180 seconds",
+    );
   });
 
   it('reads the ID token validation and discovery settings', () => {

@@ -57,6 +57,53 @@ export interface SpectroCloudProviderSettings
   /** Outbound HTTP timeout in MILLISECONDS. */
   timeoutMs: number;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /**
+   * Base URL of the Palette REST API (`GET <apiUrl>/v1/auth/refresh/<token>`), without a trailing
+   * slash. Default: the origin of `authorizationUrl`.
+   */
+  apiUrl: string;
+  /**
+   * Renewal window in SECONDS: a refresh renews the Palette session token at Palette only when it
+   * has this many seconds left or fewer. Default 300; at least 180 (the frontend's refresh margin).
+   */
+  sessionRenewalWindowSeconds: number;
+  /** Palette logout URL handed to the browser by `POST /logout`, if configured. */
+  logoutUrl?: string;
+}
+
+/** Default renewal window, in SECONDS (5 minutes). */
+export const DEFAULT_SESSION_RENEWAL_WINDOW_SECONDS = 300;
+
+/**
+ * Smallest renewal window, in SECONDS: core-app-api's `OAuth2` refreshes a session when its
+ * `expiresInSeconds` drops below 180; a smaller window would let it refresh without ever renewing.
+ */
+export const MIN_SESSION_RENEWAL_WINDOW_SECONDS = 180;
+
+/**
+ * Reads `sessionRenewalWindow`: a number of SECONDS or a duration (`'5m'`, `'PT5M'`,
+ * `{ minutes: 5 }`); whole seconds, at least {@link MIN_SESSION_RENEWAL_WINDOW_SECONDS}.
+ */
+export function readSessionRenewalWindowSeconds(config: Config): number {
+  const raw = config.getOptional('sessionRenewalWindow');
+  if (raw === undefined) {
+    return DEFAULT_SESSION_RENEWAL_WINDOW_SECONDS;
+  }
+  const seconds =
+    typeof raw === 'number'
+      ? raw
+      : durationToMilliseconds(
+          readDurationFromConfig(config, { key: 'sessionRenewalWindow' }),
+        ) / 1000;
+  if (
+    !Number.isFinite(seconds) ||
+    seconds < MIN_SESSION_RENEWAL_WINDOW_SECONDS
+  ) {
+    throw new SpectroCloudConfigurationError(
+      `SpectroCloud auth provider: 'sessionRenewalWindow' must be at least ${MIN_SESSION_RENEWAL_WINDOW_SECONDS} seconds`,
+    );
+  }
+  return Math.floor(seconds);
 }
 
 /** Reads an http(s) URL, kept exactly as configured. */
@@ -177,5 +224,11 @@ export function readSpectroCloudProviderSettings(
     prompt: config.getOptionalString('prompt'),
     timeoutMs: readTimeoutMs(config),
     tokenEndpointAuthMethod: method as TokenEndpointAuthMethod,
+    apiUrl: (
+      readHttpUrl(config, 'apiUrl', false) ??
+      new URL(readHttpUrl(config, 'authorizationUrl', true)).origin
+    ).replace(/\/+$/, ''),
+    sessionRenewalWindowSeconds: readSessionRenewalWindowSeconds(config),
+    logoutUrl: readHttpUrl(config, 'logoutUrl', false),
   };
 }

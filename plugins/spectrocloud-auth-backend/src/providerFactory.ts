@@ -27,6 +27,7 @@ import { profileFromClaims, SpectroCloudProfile } from './profile';
 import { createCacheReplayGuard } from './replayGuard';
 import { currentRequestContext, runWithRequestContext } from './requestContext';
 import { spectroCloudSignInResolvers } from './resolvers';
+import { createSessionRenewer } from './sessionRenewal';
 import { readPaletteSessionToken } from './sessionToken';
 
 /** The result type the SpectroCloud sign-in resolvers receive. @public */
@@ -134,7 +135,10 @@ function envOf(req: Request): string | undefined {
  * cookie is set on the response of the frame handler or refresh request (reached through
  * `AsyncLocalStorage`). A failing resolver leaves neither. `POST /logout` (with Backstage's
  * `X-Requested-With` check) clears the cookie and deletes the cache entry of the user named in the
- * sealed refresh token. A callback whose state is missing or names no configured environment gets
+ * sealed refresh token, and answers `{ logoutUrl }` when `logoutUrl` is configured (Backstage sends
+ * it only when it is https or on `localhost`). A refresh renews the Palette session token inside
+ * `sessionRenewalWindow` (see `spectroCloudAuthenticator`); a failed refresh (401) clears the cookie
+ * and the user's cache entry. A callback whose state is missing or names no configured environment gets
  * the frame handler's HTML error page (`AuthenticationError`), not a JSON body echoing its URL. A
  * start the provider refuses (discovery unreachable with `discovery: required`, or naming another
  * issuer) is a 401 `AuthenticationError` saying why, without the nonce cookie. With `cache`, used
@@ -170,11 +174,23 @@ export function createSpectroCloudProviderFactory(
     }
   };
 
+  const clearApiTokenCookieOfRequest = () => {
+    const request = currentRequestContext();
+    if (request && !request.res.headersSent) {
+      clearApiTokenCookie(request.res, request.secureCookies);
+    }
+  };
+
   const base = createSpectroCloudAuthenticator({
     logger,
     replayGuard: options.cache
       ? createCacheReplayGuard(options.cache, logger)
       : undefined,
+    sessionRenewer: createSessionRenewer({ tokenCache, logger }),
+    async onSessionEnded(email) {
+      clearApiTokenCookieOfRequest();
+      await tokenCache.deleteSessionToken({ email });
+    },
   });
   const authenticator: OAuthAuthenticator<
     SpectroCloudAuthenticatorContext,
@@ -182,12 +198,11 @@ export function createSpectroCloudProviderFactory(
   > = {
     ...base,
     async logout(input, ctx) {
-      const request = currentRequestContext();
-      if (request && !request.res.headersSent) {
-        clearApiTokenCookie(request.res, request.secureCookies);
-      }
+      clearApiTokenCookieOfRequest();
+      const { logoutUrl } = ctx.settings;
+      const result = logoutUrl ? { logoutUrl } : undefined;
       if (!input.refreshToken) {
-        return;
+        return result;
       }
       let email: string | undefined;
       try {
@@ -195,9 +210,10 @@ export function createSpectroCloudProviderFactory(
         email = profileFromClaims(jwtDecode(idToken), ctx.settings).email;
       } catch {
         // Invalid or expired session cookie: its cache entry (if any) expires on its own.
-        return;
+        return result;
       }
       await tokenCache.deleteSessionToken({ email });
+      return result;
     },
   };
 

@@ -9,6 +9,11 @@ export interface SealedSessionContent {
   sessionToken?: string;
 }
 
+/** What {@link unsealSession} returns: the content and the seal's `exp` (epoch SECONDS). */
+export interface UnsealedSession extends SealedSessionContent {
+  expiresAt: number;
+}
+
 const SEAL_ISSUER = 'backstage-plugin-spectrocloud-auth-backend';
 
 /**
@@ -37,18 +42,23 @@ export async function sealSession(
 /**
  * Opens a sealed refresh token.
  *
+ * @param options - `allowExpired`: open a genuine seal past its `exp` too (the caller checks
+ *   `expiresAt`; used to identify the session whose state must be cleared)
  * @throws AuthenticationError when it was tampered with, sealed with another key, or expired
  */
 export async function unsealSession(
   sealed: string,
   key: Uint8Array,
-): Promise<SealedSessionContent> {
+  options: { allowExpired?: boolean } = {},
+): Promise<UnsealedSession> {
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtDecrypt(sealed, key, {
       issuer: SEAL_ISSUER,
       keyManagementAlgorithms: ['dir'],
       contentEncryptionAlgorithms: ['A256GCM'],
+      requiredClaims: ['exp'],
+      ...(options.allowExpired ? { currentDate: new Date(0) } : {}),
     }));
   } catch (error) {
     if ((error as { code?: unknown })?.code === 'ERR_JWT_EXPIRED') {
@@ -60,14 +70,15 @@ export async function unsealSession(
       'The SpectroCloud session cookie is invalid; sign in again',
     );
   }
-  const { idToken, sessionToken } = payload;
+  const { idToken, sessionToken, exp } = payload;
   if (
     typeof idToken !== 'string' ||
+    typeof exp !== 'number' ||
     (sessionToken !== undefined && typeof sessionToken !== 'string')
   ) {
     throw new AuthenticationError(
       'The SpectroCloud session cookie is invalid; sign in again',
     );
   }
-  return { idToken, sessionToken };
+  return { idToken, sessionToken, expiresAt: exp };
 }

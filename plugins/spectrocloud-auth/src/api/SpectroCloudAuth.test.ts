@@ -8,6 +8,7 @@ import {
   LOGOUT_URL,
   paletteSessionToken,
   REFRESH_URL,
+  refreshBody,
   refreshWithoutSession,
   refreshWithSession,
   rs256IdToken,
@@ -258,5 +259,111 @@ describe('SpectroCloudAuth delegation to OAuth2', () => {
     const url = new URL(urls[0]);
     expect(url.searchParams.get('env')).toBe('production');
     expect(url.searchParams.get('scope')).toBe('openid');
+  });
+});
+
+describe('SpectroCloudAuth session renewal and expiry', () => {
+  /** msw: the refresh route answers `answers[i]` to its i-th call (then the last one). */
+  function refreshSequence(
+    answers: Array<{ accessToken: string; expiresInSeconds: number } | 401>,
+  ) {
+    let calls = 0;
+    server.use(
+      http.get(REFRESH_URL, () => {
+        const answer = answers[Math.min(calls, answers.length - 1)];
+        calls += 1;
+        if (answer === 401) {
+          return HttpResponse.json(
+            {
+              error: {
+                name: 'AuthenticationError',
+                message:
+                  'Refresh failed; caused by AuthenticationError: Palette refused to renew the session token; sign in again',
+              },
+            },
+            { status: 401 },
+          );
+        }
+        const body = refreshBody(answer.accessToken);
+        body.providerInfo.expiresInSeconds = answer.expiresInSeconds;
+        return HttpResponse.json(body);
+      }),
+    );
+    return { calls: () => calls };
+  }
+
+  const tokenA = paletteSessionToken;
+  const tokenB = paletteSessionToken.replace(/.$/, 'B');
+
+  afterEach(() => jest.restoreAllMocks());
+
+  /** Moves OAuth2's clock (`Date.now`) `seconds` ahead of its current (possibly mocked) value. */
+  function advanceClock(seconds: number) {
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
+  }
+
+  it('a refresh answering expiresInSeconds 100 is followed by one more refresh that returns the renewed token', async () => {
+    const refresh = refreshSequence([
+      { accessToken: tokenA, expiresInSeconds: 100 },
+      { accessToken: tokenB, expiresInSeconds: 900 },
+    ]);
+    const { api, authRequester } = createApi();
+
+    // OAuth2 refreshes a session that expires within 180 s before handing it out
+    await expect(api.getSpectroCloudApiToken()).resolves.toBe(tokenB);
+    expect(refresh.calls()).toBe(2);
+    // 900 s left: no further refresh
+    await expect(api.getSpectroCloudApiToken()).resolves.toBe(tokenB);
+    expect(refresh.calls()).toBe(2);
+    expect(authRequester).not.toHaveBeenCalled();
+  });
+
+  it('returns the renewed token once the session nears its expiry, without a reload', async () => {
+    const refresh = refreshSequence([
+      { accessToken: tokenA, expiresInSeconds: 900 },
+      { accessToken: tokenB, expiresInSeconds: 900 },
+    ]);
+    const { api } = createApi();
+
+    await expect(api.getSpectroCloudApiToken()).resolves.toBe(tokenA);
+    advanceClock(710); // 190 s left: still outside the 180 s margin
+    await expect(api.getSpectroCloudApiToken()).resolves.toBe(tokenA);
+    expect(refresh.calls()).toBe(1);
+    advanceClock(90); // 100 s left
+    await expect(api.getSpectroCloudApiToken()).resolves.toBe(tokenB);
+    expect(refresh.calls()).toBe(2);
+  });
+
+  it('a session with more than 180 s left is not refreshed again', async () => {
+    const refresh = refreshSequence([
+      { accessToken: tokenA, expiresInSeconds: 181 },
+      { accessToken: tokenB, expiresInSeconds: 900 },
+    ]);
+    const { api } = createApi();
+
+    await expect(api.getSpectroCloudApiToken()).resolves.toBe(tokenA);
+    await expect(api.getSpectroCloudApiToken()).resolves.toBe(tokenA);
+    expect(refresh.calls()).toBe(1);
+  });
+
+  it('sessionState$ reports SignedOut when the expiring session cannot be renewed (401)', async () => {
+    const refresh = refreshSequence([
+      { accessToken: tokenA, expiresInSeconds: 900 },
+      401,
+    ]);
+    const { api, authRequester } = createApi();
+    const states: string[] = [];
+    const subscription = api.sessionState$().subscribe(s => states.push(s));
+
+    await expect(api.getSpectroCloudApiToken()).resolves.toBe(tokenA);
+    expect(states).toEqual(['SignedOut', 'SignedIn']);
+    advanceClock(800);
+    await expect(api.getSpectroCloudApiToken()).resolves.toBeUndefined();
+    subscription.unsubscribe();
+
+    expect(refresh.calls()).toBe(2);
+    expect(states).toEqual(['SignedOut', 'SignedIn', 'SignedOut']);
+    expect(authRequester).not.toHaveBeenCalled();
   });
 });
