@@ -5,8 +5,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{43}=?|[A-Za-z0-9_-]{43}=?)$/;
 
 /**
  * Decodes one configured key: the standard or URL-safe base64 encoding of exactly 32 random
- * bytes, e.g. the output of `openssl rand -base64 32` or
- * `node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`.
+ * bytes, e.g. the output of `openssl rand -base64 32`.
  *
  * @param value - the configured string
  * @param configKey - where it came from, e.g. `spectrocloud.tokenCache.encryptionKeys[0]`; used
