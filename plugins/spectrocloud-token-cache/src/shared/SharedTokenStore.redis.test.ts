@@ -1,21 +1,23 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import {
-  deleteNamespace,
+  describeWithServices,
+  RedisServer,
+  startRedisServer,
+} from '@internal/test-services';
+import {
   keyvRedisConnection,
   randomKey,
   rawRedisClient,
   rawRedisKey,
-  REDIS_URL,
-  uniqueNamespace,
-} from '../__testUtils__/redis';
+} from '../__testUtils__/keyvRedis';
 import { DefaultSpectroCloudTokenCache } from '../DefaultSpectroCloudTokenCache';
 import { getGlobalTokenMap } from '../globalTokenMap';
 import { InProcessTokenStore } from '../InProcessTokenStore';
 import { SharedKeyHasher } from './SharedKeyHasher';
 import { SharedTokenStore, SharedTokenStoreOptions } from './SharedTokenStore';
 
-// Against the machine's real Redis (see ../__testUtils__/redis.ts), in a namespace of this run.
-const NAMESPACE = uniqueNamespace('store');
+// Against a real redis-server of its own (@internal/test-services), emptied before each test.
+const NAMESPACE = 'spectrocloud-token-cache';
 const KEY_A = randomKey();
 const KEY_B = randomKey();
 const HASH_SECRET = randomKey();
@@ -26,13 +28,14 @@ const ALICE_TOKEN = 'palette-session-token-of-alice.zz9Plural';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-describe('SharedTokenStore on Redis', () => {
+describeWithServices('redis')('SharedTokenStore on Redis', () => {
+  let redis: RedisServer;
   const closers: Array<() => Promise<void>> = [];
   let raw: Awaited<ReturnType<typeof rawRedisClient>>;
   const logger = mockServices.logger.mock();
 
   function store(options: Partial<SharedTokenStoreOptions> = {}) {
-    const { connection, close } = keyvRedisConnection(REDIS_URL, NAMESPACE);
+    const { connection, close } = keyvRedisConnection(redis.url, NAMESPACE);
     closers.push(close);
     return new SharedTokenStore({
       connect: () => connection,
@@ -51,17 +54,18 @@ describe('SharedTokenStore on Redis', () => {
   }
 
   beforeAll(async () => {
-    raw = await rawRedisClient(REDIS_URL);
+    redis = await startRedisServer();
+    raw = await rawRedisClient(redis.url);
   });
   beforeEach(async () => {
     jest.clearAllMocks();
     getGlobalTokenMap().clear();
-    await deleteNamespace(REDIS_URL, NAMESPACE);
+    await raw.flushAll();
   });
   afterAll(async () => {
     await Promise.all(closers.map(close => close()));
-    await deleteNamespace(REDIS_URL, NAMESPACE);
-    await raw.disconnect();
+    await raw?.disconnect();
+    await redis?.stop();
   });
 
   it('round-trips a token and the user link, with TTL = remaining lifetime', async () => {
