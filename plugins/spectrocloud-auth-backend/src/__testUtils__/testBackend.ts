@@ -48,6 +48,30 @@ export function paletteProviderConfig(
   };
 }
 
+/**
+ * Destroys the auth plugin's database client when the test backend stops. Backstage's database
+ * manager deliberately leaves SQLite clients open on shutdown, and knex's pool then keeps a
+ * 1-second reaping interval alive forever: the jest worker could not exit ("A worker process has
+ * failed to exit gracefully").
+ */
+const closeAuthDatabaseOnShutdown = createBackendModule({
+  pluginId: 'auth',
+  moduleId: 'test-close-database',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        database: coreServices.database,
+        lifecycle: coreServices.lifecycle,
+      },
+      async init({ database, lifecycle }) {
+        lifecycle.addShutdownHook(async () => {
+          await (await database.getClient()).destroy();
+        });
+      },
+    });
+  },
+});
+
 /** A running backend with the auth plugin and this module. */
 export interface SpectroCloudTestBackend {
   /** The HTTP server, for supertest. */
@@ -83,6 +107,7 @@ export async function startSpectroCloudTestBackend(options: {
     features: [
       authPlugin,
       authModuleSpectroCloudProvider,
+      closeAuthDatabaseOnShutdown,
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: 'http://localhost:3000' },
