@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { Client } from 'pg';
+import knexFactory from 'knex';
 import { describeWithServices } from './describeWithServices';
 import { startPostgresServer } from './postgresServer';
 
@@ -24,27 +24,25 @@ describeWithServices('postgres')('startPostgresServer', () => {
       expect(pg.url).toBe(
         `postgresql://postgres@127.0.0.1:${pg.port}/postgres`,
       );
-      const client = new Client(pg.connection);
-      await client.connect();
-      const { rows } = await client.query(
+      const admin = knexFactory({ client: 'pg', connection: pg.connection });
+      const { rows } = await admin.raw(
         "SELECT current_user AS user, current_setting('data_directory') AS dir",
       );
       expect(rows[0].user).toBe('postgres');
       dataDir = rows[0].dir;
       expect(existsSync(dataDir)).toBe(true);
       // What a Backstage backend does with `database.prefix`: one database per plugin.
-      await client.query('CREATE DATABASE plugin_catalog');
-      await client.end();
+      await admin.raw('CREATE DATABASE plugin_catalog');
+      await admin.destroy();
 
-      const catalog = new Client({
-        ...pg.connection,
-        database: 'plugin_catalog',
+      const catalog = knexFactory({
+        client: 'pg',
+        connection: { ...pg.connection, database: 'plugin_catalog' },
       });
-      await catalog.connect();
-      await expect(catalog.query('SELECT 1 AS one')).resolves.toMatchObject({
+      await expect(catalog.raw('SELECT 1 AS one')).resolves.toMatchObject({
         rows: [{ one: 1 }],
       });
-      await catalog.end();
+      await catalog.destroy();
     } finally {
       await pg.stop();
     }
