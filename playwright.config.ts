@@ -4,8 +4,12 @@ import { BACKEND_LOG } from './e2e/tests/support/backendLog';
 
 /**
  * End-to-end tests of the example portal: mock Palette (:7011), mock Kubernetes API (:7012),
- * backend (:7007) and app (:3000) are started by the `webServer` entries below (or reused when
- * already running, except on CI).
+ * backend (:7007) and the app's production build (:3000, built once by `backstage-cli package
+ * build` and served as static files by e2e/servers/serveApp.ts) are started by the `webServer`
+ * entries below (or reused when already running, except on CI).
+ *
+ * Failures keep a trace and a screenshot under `test-results/` (OUTPUT_DIR); the HTML report is
+ * in `e2e-test-report/`.
  *
  * Browser: `PLAYWRIGHT_CHROMIUM_EXECUTABLE` if set, else `/usr/bin/chromium` (Debian's package)
  * if present, else Playwright's own Chromium (`npx playwright install chromium`).
@@ -35,14 +39,19 @@ function chromiumLaunchOptions(): LaunchOptions {
 
 const reuseExistingServer = !process.env.CI;
 
+/** Traces and screenshots of failed tests (`.ci/run` prints this path). */
+const OUTPUT_DIR = 'test-results';
+
 export default defineConfig({
   testDir: 'e2e/tests',
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  timeout: 90_000,
+  // Generous for a busy 2-core machine; every wait in the tests is for a condition.
+  timeout: 120_000,
   expect: { timeout: 20_000 },
+  outputDir: OUTPUT_DIR,
   reporter: [
     ['list'],
     ['html', { open: 'never', outputFolder: 'e2e-test-report' }],
@@ -51,6 +60,7 @@ export default defineConfig({
     baseURL: 'http://localhost:3000',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
+    navigationTimeout: 60_000,
   },
   projects: [
     {
@@ -83,11 +93,12 @@ export default defineConfig({
       reuseExistingServer,
     },
     {
-      command: 'yarn workspace app start',
+      // The production build, not the dev server: built once per run, then plain static files.
+      command:
+        'yarn workspace app build && exec node --require @backstage/cli/config/nodeTransform.cjs e2e/servers/serveApp.ts',
       url: 'http://localhost:3000',
-      timeout: 300_000,
+      timeout: 600_000,
       reuseExistingServer,
-      env: { BROWSER: 'none' },
     },
   ],
 });

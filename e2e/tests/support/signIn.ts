@@ -17,29 +17,24 @@ export async function signInThroughPopup(page: Page, userName: string) {
 
 /**
  * Signs in as a user who is in the catalog. The catalog fills itself from the demo fixture shortly
- * after the backend starts; until then the sign-in resolver cannot find the user, so this retries
- * (for up to `deadlineMs`) while the sign-in page reports that failure.
+ * after the backend starts; until then the sign-in resolver cannot find the user, so this signs in
+ * again (for up to `deadlineMs`) while the sign-in page reports that failure.
  */
 export async function signInAsCatalogUser(
   page: Page,
   userName: string,
   deadlineMs = 60_000,
 ) {
-  const giveUpAt = Date.now() + deadlineMs;
   await page.goto('/');
-  for (;;) {
+  const signedIn = page.getByRole('button', { name: 'Sign out' });
+  const failed = page.getByText(/unable to resolve user identity/i);
+  await expect(async () => {
     await signInThroughPopup(page, userName);
-    const signedIn = page.getByRole('button', { name: 'Sign out' });
-    const failed = page.getByText(/unable to resolve user identity/i);
     await expect(signedIn.or(failed)).toBeVisible();
-    if (await signedIn.isVisible()) {
-      return;
-    }
-    if (Date.now() > giveUpAt) {
+    if (await failed.isVisible()) {
       throw new Error(
         `${userName} could not sign in: ${await failed.textContent()}`,
       );
     }
-    await page.waitForTimeout(2_000);
-  }
+  }).toPass({ timeout: deadlineMs, intervals: [1_000, 2_000] });
 }
