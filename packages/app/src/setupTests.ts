@@ -24,9 +24,11 @@ function isBackstageMaterialUiFindDomNodeWarning(args: unknown[]): boolean {
   return !!owner?.includes('/node_modules/@backstage/core-components/');
 }
 
+/* eslint-disable no-console */
 const consoleError = console.error;
 console.error = (...args: unknown[]) => {
   if (!isBackstageMaterialUiFindDomNodeWarning(args)) {
     consoleError(...args);
   }
 };
+/* eslint-enable no-console */
