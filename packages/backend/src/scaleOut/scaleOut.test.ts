@@ -7,7 +7,7 @@
  */
 import { MockPalette, startMockPalette } from '@internal/mock-palette';
 import {
-  describeWithServices,
+  describeWithServices as describeIfInstalled,
   freePort,
   PostgresServer,
   RedisServer,
@@ -27,6 +27,8 @@ import {
   RoundRobinProxy,
   startRoundRobinProxy,
 } from './__testUtils__/roundRobinProxy';
+
+const describeWithServices = describeIfInstalled('redis', 'postgres');
 
 const RUN_ID = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const STARTUP_TIMEOUT_MS = 180_000;
@@ -50,230 +52,227 @@ async function projectsOn(base: string, backstageToken: string) {
   return { status: res.status, body: await res.json() };
 }
 
-describeWithServices('redis', 'postgres')(
-  'several backend instances (scale-out)',
-  () => {
-    let palette: MockPalette | undefined;
-    let redis: RedisServer | undefined;
-    let postgres: PostgresServer | undefined;
-    let proxy: RoundRobinProxy | undefined;
-    let a: BackendProcess | undefined;
-    let b: BackendProcess | undefined;
-    let configDir: string | undefined;
-    let configPaths: string[] = [];
-    let portA = 0;
-    let portB = 0;
-    /** Palette session tokens seen in this run: they must never reach a log. */
-    const sessionTokens = new Set<string>();
-    const outputs: string[] = [];
-    const started = Date.now();
+describeWithServices('several backend instances (scale-out)', () => {
+  let palette: MockPalette | undefined;
+  let redis: RedisServer | undefined;
+  let postgres: PostgresServer | undefined;
+  let proxy: RoundRobinProxy | undefined;
+  let a: BackendProcess | undefined;
+  let b: BackendProcess | undefined;
+  let configDir: string | undefined;
+  let configPaths: string[] = [];
+  let portA = 0;
+  let portB = 0;
+  /** Palette session tokens seen in this run: they must never reach a log. */
+  const sessionTokens = new Set<string>();
+  const outputs: string[] = [];
+  const started = Date.now();
 
-    const startA = () =>
-      startBackendProcess({
-        name: 'A',
-        port: portA,
-        configPaths: [...configPaths, join(configDir!, 'a.json')],
-        timeoutMs: STARTUP_TIMEOUT_MS,
+  const startA = () =>
+    startBackendProcess({
+      name: 'A',
+      port: portA,
+      configPaths: [...configPaths, join(configDir!, 'a.json')],
+      timeoutMs: STARTUP_TIMEOUT_MS,
+    });
+  const startB = () =>
+    startBackendProcess({
+      name: 'B',
+      port: portB,
+      configPaths: [...configPaths, join(configDir!, 'b.json')],
+      timeoutMs: STARTUP_TIMEOUT_MS,
+    });
+
+  async function stopBackends() {
+    const running = [a, b].filter((x): x is BackendProcess => !!x);
+    await Promise.all(running.map(x => x.stop()));
+    outputs.push(...running.map(x => x.output()));
+  }
+
+  /** Signs `email` in, retrying while the catalog has not ingested the demo users yet. */
+  async function signIn(email: string, startBase: string, frameBase: string) {
+    const deadline = Date.now() + 90_000;
+    let result: SignInResult;
+    for (;;) {
+      result = await signInOverHttp({
+        palette: palette!,
+        email,
+        startBase,
+        frameBase,
       });
-    const startB = () =>
-      startBackendProcess({
-        name: 'B',
-        port: portB,
-        configPaths: [...configPaths, join(configDir!, 'b.json')],
-        timeoutMs: STARTUP_TIMEOUT_MS,
-      });
-
-    async function stopBackends() {
-      const running = [a, b].filter((x): x is BackendProcess => !!x);
-      await Promise.all(running.map(x => x.stop()));
-      outputs.push(...running.map(x => x.output()));
+      if (result.backstageToken || Date.now() > deadline) break;
+      await sleep(1000);
     }
+    expect(result.error).toBeUndefined();
+    if (result.paletteSessionToken)
+      sessionTokens.add(result.paletteSessionToken);
+    return result;
+  }
 
-    /** Signs `email` in, retrying while the catalog has not ingested the demo users yet. */
-    async function signIn(email: string, startBase: string, frameBase: string) {
-      const deadline = Date.now() + 90_000;
-      let result: SignInResult;
-      for (;;) {
-        result = await signInOverHttp({
-          palette: palette!,
-          email,
-          startBase,
-          frameBase,
-        });
-        if (result.backstageToken || Date.now() > deadline) break;
-        await sleep(1000);
-      }
-      expect(result.error).toBeUndefined();
-      if (result.paletteSessionToken)
-        sessionTokens.add(result.paletteSessionToken);
-      return result;
-    }
+  beforeAll(async () => {
+    palette = await startMockPalette({ port: 0 });
+    [portA, portB] = await Promise.all([freePort(), freePort()]);
+    [redis, postgres] = await Promise.all([
+      startRedisServer(),
+      startPostgresServer(),
+    ]);
+    proxy = await startRoundRobinProxy(await freePort(), [
+      `http://127.0.0.1:${portA}`,
+      `http://127.0.0.1:${portB}`,
+    ]);
 
-    beforeAll(async () => {
-      palette = await startMockPalette({ port: 0 });
-      [portA, portB] = await Promise.all([freePort(), freePort()]);
-      [redis, postgres] = await Promise.all([
-        startRedisServer(),
-        startPostgresServer(),
-      ]);
-      proxy = await startRoundRobinProxy(await freePort(), [
-        `http://127.0.0.1:${portA}`,
-        `http://127.0.0.1:${portB}`,
-      ]);
-
-      configDir = mkdtempSync(join(tmpdir(), 'sctc-scaleout-'));
-      const shared = {
-        app: { baseUrl: 'http://localhost:3000' },
-        backend: {
-          // Both instances live behind the proxy: the OAuth callback and discovery use its URL.
-          baseUrl: proxy.url,
-          database: { client: 'pg', connection: postgres.connection },
-          cache: { store: 'redis', connection: redis.url },
-        },
-        auth: {
-          providers: {
-            spectrocloud: {
-              development: {
-                clientId: palette.clientId,
-                clientSecret: palette.clientSecret,
-                authorizationUrl: palette.authorizationUrl,
-              },
+    configDir = mkdtempSync(join(tmpdir(), 'sctc-scaleout-'));
+    const shared = {
+      app: { baseUrl: 'http://localhost:3000' },
+      backend: {
+        // Both instances live behind the proxy: the OAuth callback and discovery use its URL.
+        baseUrl: proxy.url,
+        database: { client: 'pg', connection: postgres.connection },
+        cache: { store: 'redis', connection: redis.url },
+      },
+      auth: {
+        providers: {
+          spectrocloud: {
+            development: {
+              clientId: palette.clientId,
+              clientSecret: palette.clientSecret,
+              authorizationUrl: palette.authorizationUrl,
             },
           },
         },
-        spectrocloud: {
-          apiUrl: palette.url,
-          tokenCache: {
-            shared: true,
-            encryptionKeys: [randomBytes(32).toString('base64')],
-            keyHashSecret: randomBytes(32).toString('base64'),
-            namespace: `spectrocloud-token-cache-${RUN_ID}`,
-            sharedTimeout: 500,
-            sharedRetryInterval: 1000,
-          },
-        },
-      };
-      writeFileSync(join(configDir, 'shared.json'), JSON.stringify(shared));
-      for (const [name, port] of [
-        ['a', portA],
-        ['b', portB],
-      ] as const) {
-        writeFileSync(
-          join(configDir, `${name}.json`),
-          JSON.stringify({ backend: { listen: { port, host: '127.0.0.1' } } }),
-        );
-      }
-      configPaths = [
-        resolvePath(__dirname, '../../../../app-config.yaml'),
-        join(configDir, 'shared.json'),
-      ];
-
-      // First start one after the other: both would create and migrate the same new databases.
-      a = await startA();
-      b = await startB();
-    }, 2 * STARTUP_TIMEOUT_MS + 30_000);
-
-    afterAll(async () => {
-      await stopBackends().catch(() => {});
-      await proxy?.close();
-      await redis?.stop();
-      await postgres?.stop();
-      await palette?.close();
-      if (configDir) rmSync(configDir, { recursive: true, force: true });
-      // eslint-disable-next-line no-console
-      console.info(
-        `scale-out test took ${Math.round((Date.now() - started) / 1000)} s`,
-      );
-    }, 60_000);
-
-    it(
-      'signs in through A and lists the Palette projects on B',
-      async () => {
-        const alice = await signIn('alice@example.com', a!.url, a!.url);
-        expect(alice.userEntityRef).toBe('user:default/alice');
-
-        // B never saw alice: its in-process tier is empty, the shared tier (Redis) has her token.
-        const onB = await projectsOn(b!.url, alice.backstageToken!);
-        expect(onB).toEqual({ status: 200, body: { items: ALICE_PROJECTS } });
-
-        // Through the round-robin proxy every call succeeds, whichever instance answers.
-        proxy!.hits.forEach((_, k) => proxy!.hits.set(k, 0));
-        for (let i = 0; i < 4; i++) {
-          expect(await projectsOn(proxy!.url, alice.backstageToken!)).toEqual({
-            status: 200,
-            body: { items: ALICE_PROJECTS },
-          });
-        }
-        expect([...proxy!.hits.values()]).toEqual([2, 2]);
-
-        // A sign-in flow can start on one instance and finish on the other (round robin).
-        const bob = await signIn('bob@example.com', proxy!.url, proxy!.url);
-        expect(bob.userEntityRef).toBe('user:default/bob');
-        for (const base of [a!.url, b!.url]) {
-          expect(await projectsOn(base, bob.backstageToken!)).toEqual({
-            status: 200,
-            body: { items: BOB_PROJECTS },
-          });
-        }
-        // Alice's Backstage token still gets alice's projects, never bob's.
-        expect(
-          (await projectsOn(b!.url, alice.backstageToken!)).body.items,
-        ).toEqual(ALICE_PROJECTS);
-
-        // Restart both: nothing is left in any process, the token is still there.
-        await stopBackends();
-        [a, b] = await Promise.all([startA(), startB()]);
-        for (const base of [b!.url, a!.url, proxy!.url]) {
-          expect(await projectsOn(base, alice.backstageToken!)).toEqual({
-            status: 200,
-            body: { items: ALICE_PROJECTS },
-          });
-        }
       },
-      2 * STARTUP_TIMEOUT_MS + 120_000,
+      spectrocloud: {
+        apiUrl: palette.url,
+        tokenCache: {
+          shared: true,
+          encryptionKeys: [randomBytes(32).toString('base64')],
+          keyHashSecret: randomBytes(32).toString('base64'),
+          namespace: `spectrocloud-token-cache-${RUN_ID}`,
+          sharedTimeout: 500,
+          sharedRetryInterval: 1000,
+        },
+      },
+    };
+    writeFileSync(join(configDir, 'shared.json'), JSON.stringify(shared));
+    for (const [name, port] of [
+      ['a', portA],
+      ['b', portB],
+    ] as const) {
+      writeFileSync(
+        join(configDir, `${name}.json`),
+        JSON.stringify({ backend: { listen: { port, host: '127.0.0.1' } } }),
+      );
+    }
+    configPaths = [
+      resolvePath(__dirname, '../../../../app-config.yaml'),
+      join(configDir, 'shared.json'),
+    ];
+
+    // First start one after the other: both would create and migrate the same new databases.
+    a = await startA();
+    b = await startB();
+  }, 2 * STARTUP_TIMEOUT_MS + 30_000);
+
+  afterAll(async () => {
+    await stopBackends().catch(() => {});
+    await proxy?.close();
+    await redis?.stop();
+    await postgres?.stop();
+    await palette?.close();
+    if (configDir) rmSync(configDir, { recursive: true, force: true });
+    // eslint-disable-next-line no-console
+    console.info(
+      `scale-out test took ${Math.round((Date.now() - started) / 1000)} s`,
     );
+  }, 60_000);
 
-    it('keeps signing in while Redis is down, then shares tokens again once it is back', async () => {
-      // Exercises Backstage's real `redis` cache store (whose client does not reconnect by itself,
-      // backstage/backstage#31742). Every cache call on the sign-in path must be bounded, including
-      // the auth module's own callback replay guard on `coreServices.cache`.
-      await redis!.stop();
+  it(
+    'signs in through A and lists the Palette projects on B',
+    async () => {
+      const alice = await signIn('alice@example.com', a!.url, a!.url);
+      expect(alice.userEntityRef).toBe('user:default/alice');
 
-      // Sign-in on A still works; A serves bob from its in-process tier.
-      const bob = await signIn('bob@example.com', a!.url, a!.url);
-      expect(await projectsOn(a!.url, bob.backstageToken!)).toEqual({
-        status: 200,
-        body: { items: BOB_PROJECTS },
-      });
-      // B cannot know (Redis is gone): a clean 404, not a hang or a 500.
-      const whileDown = await projectsOn(b!.url, bob.backstageToken!);
-      expect(whileDown.status).toBe(404);
-      expect(a!.output().split(OUTAGE_WARNING).length - 1).toBe(1);
+      // B never saw alice: its in-process tier is empty, the shared tier (Redis) has her token.
+      const onB = await projectsOn(b!.url, alice.backstageToken!);
+      expect(onB).toEqual({ status: 200, body: { items: ALICE_PROJECTS } });
 
-      // Redis is back (empty: no persistence). A new sign-in reaches it and B finds the token.
-      redis = await startRedisServer({ port: redis!.port });
-      await sleep(1200);
-      const again = await signIn('bob@example.com', a!.url, a!.url);
-      const deadline = Date.now() + 20_000;
-      let onB = await projectsOn(b!.url, again.backstageToken!);
-      while (onB.status !== 200 && Date.now() < deadline) {
-        await sleep(500);
-        onB = await projectsOn(b!.url, again.backstageToken!);
+      // Through the round-robin proxy every call succeeds, whichever instance answers.
+      proxy!.hits.forEach((_, k) => proxy!.hits.set(k, 0));
+      for (let i = 0; i < 4; i++) {
+        expect(await projectsOn(proxy!.url, alice.backstageToken!)).toEqual({
+          status: 200,
+          body: { items: ALICE_PROJECTS },
+        });
       }
-      expect(onB).toEqual({ status: 200, body: { items: BOB_PROJECTS } });
-      expect(a!.output()).toContain(RECOVERY_INFO);
-      expect(a!.output().split(OUTAGE_WARNING).length - 1).toBe(1);
-    }, 120_000);
+      expect([...proxy!.hits.values()]).toEqual([2, 2]);
 
-    it('never logged a Palette session token', async () => {
+      // A sign-in flow can start on one instance and finish on the other (round robin).
+      const bob = await signIn('bob@example.com', proxy!.url, proxy!.url);
+      expect(bob.userEntityRef).toBe('user:default/bob');
+      for (const base of [a!.url, b!.url]) {
+        expect(await projectsOn(base, bob.backstageToken!)).toEqual({
+          status: 200,
+          body: { items: BOB_PROJECTS },
+        });
+      }
+      // Alice's Backstage token still gets alice's projects, never bob's.
+      expect(
+        (await projectsOn(b!.url, alice.backstageToken!)).body.items,
+      ).toEqual(ALICE_PROJECTS);
+
+      // Restart both: nothing is left in any process, the token is still there.
       await stopBackends();
-      a = b = undefined;
-      const logs = outputs.join('\n');
-      expect(logs).toContain('shared tier on backend.cache.store');
-      expect(sessionTokens.size).toBeGreaterThan(0);
-      for (const token of sessionTokens) {
-        expect(logs).not.toContain(token);
+      [a, b] = await Promise.all([startA(), startB()]);
+      for (const base of [b!.url, a!.url, proxy!.url]) {
+        expect(await projectsOn(base, alice.backstageToken!)).toEqual({
+          status: 200,
+          body: { items: ALICE_PROJECTS },
+        });
       }
-    }, 60_000);
-  },
-);
+    },
+    2 * STARTUP_TIMEOUT_MS + 120_000,
+  );
+
+  it('keeps signing in while Redis is down, then shares tokens again once it is back', async () => {
+    // Exercises Backstage's real `redis` cache store (whose client does not reconnect by itself,
+    // backstage/backstage#31742). Every cache call on the sign-in path must be bounded, including
+    // the auth module's own callback replay guard on `coreServices.cache`.
+    await redis!.stop();
+
+    // Sign-in on A still works; A serves bob from its in-process tier.
+    const bob = await signIn('bob@example.com', a!.url, a!.url);
+    expect(await projectsOn(a!.url, bob.backstageToken!)).toEqual({
+      status: 200,
+      body: { items: BOB_PROJECTS },
+    });
+    // B cannot know (Redis is gone): a clean 404, not a hang or a 500.
+    const whileDown = await projectsOn(b!.url, bob.backstageToken!);
+    expect(whileDown.status).toBe(404);
+    expect(a!.output().split(OUTAGE_WARNING).length - 1).toBe(1);
+
+    // Redis is back (empty: no persistence). A new sign-in reaches it and B finds the token.
+    redis = await startRedisServer({ port: redis!.port });
+    await sleep(1200);
+    const again = await signIn('bob@example.com', a!.url, a!.url);
+    const deadline = Date.now() + 20_000;
+    let onB = await projectsOn(b!.url, again.backstageToken!);
+    while (onB.status !== 200 && Date.now() < deadline) {
+      await sleep(500);
+      onB = await projectsOn(b!.url, again.backstageToken!);
+    }
+    expect(onB).toEqual({ status: 200, body: { items: BOB_PROJECTS } });
+    expect(a!.output()).toContain(RECOVERY_INFO);
+    expect(a!.output().split(OUTAGE_WARNING).length - 1).toBe(1);
+  }, 120_000);
+
+  it('never logged a Palette session token', async () => {
+    await stopBackends();
+    a = b = undefined;
+    const logs = outputs.join('\n');
+    expect(logs).toContain('shared tier on backend.cache.store');
+    expect(sessionTokens.size).toBeGreaterThan(0);
+    for (const token of sessionTokens) {
+      expect(logs).not.toContain(token);
+    }
+  }, 60_000);
+});
