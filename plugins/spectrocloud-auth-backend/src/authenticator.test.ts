@@ -179,9 +179,15 @@ describe('authenticate', () => {
     expect(call.form.get('code')).toBe('opaque-authorization-code-123');
     expect(call.form.get('redirect_uri')).toBe(CALLBACK);
     expect(call.form.has('client_secret')).toBe(false);
+    // RFC 6749 §2.3.1: id and secret are form-urlencoded, then joined with ':' and base64-encoded.
+    const form = (v: string) =>
+      encodeURIComponent(v).replace(
+        /[-_.!~*'()]/g,
+        c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+      );
     expect(call.authorization).toBe(
       `Basic ${Buffer.from(
-        `${palette.clientId}:${palette.clientSecret}`,
+        `${form(palette.clientId)}:${form(palette.clientSecret)}`,
       ).toString('base64')}`,
     );
     const verifier = call.form.get('code_verifier')!;
@@ -471,7 +477,7 @@ describe('authenticate', () => {
   });
 
   it('gives up on a token endpoint that hangs within the configured timeout', async () => {
-    const s = setup({ timeout: 200 });
+    const s = setup({ timeout: { milliseconds: 200 } });
     const { result } = await runFlow(s, async () => {
       await delay('infinite');
       return HttpResponse.json({});
