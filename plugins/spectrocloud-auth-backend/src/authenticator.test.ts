@@ -227,6 +227,7 @@ describe('authenticate', () => {
     const s = setup({ tokenEndpointAuthMethod: 'client_secret_post' });
     const { result, calls } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce }),
       }),
@@ -247,6 +248,7 @@ describe('authenticate', () => {
       s,
       async nonce =>
         HttpResponse.json({
+          access_token: 'opaque-access-token',
           token_type: 'bearer',
           id_token: await palette.idToken({ nonce }),
         }),
@@ -270,6 +272,7 @@ describe('authenticate', () => {
         s,
         async nonce =>
           HttpResponse.json({
+            access_token: 'opaque-access-token',
             token_type: 'bearer',
             id_token: await palette.idToken({ nonce }),
             ...(viaCode ? {} : { refresh_token: foreign }),
@@ -292,6 +295,7 @@ describe('authenticate', () => {
     });
     const { result } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce }),
         refresh_token: sessionToken,
@@ -324,6 +328,7 @@ describe('authenticate', () => {
     const s = setup();
     const { result } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce, exp: NOW + 1200 }),
         refresh_token: 'opaque-refresh-token',
@@ -392,6 +397,7 @@ describe('authenticate', () => {
     });
     const { result, nonce } = await runFlow(s, async n =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await makeIdToken(n),
         refresh_token: sessionToken,
@@ -466,6 +472,7 @@ describe('authenticate', () => {
     );
     const { result } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce }),
       }),
@@ -500,6 +507,20 @@ describe('authenticate', () => {
     );
   });
 
+  it('refuses a token response without an access token (RFC 6749 §5.1), naming the field', async () => {
+    const s = setup();
+    const { result } = await runFlow(s, async nonce =>
+      HttpResponse.json({
+        token_type: 'bearer',
+        id_token: await palette.idToken({ nonce }),
+      }),
+    );
+    await expectAuthError(
+      result,
+      'Palette token endpoint returned an invalid access_token',
+    );
+  });
+
   it('maps an authorization error in the callback to its error code only', async () => {
     const s = setup();
     const { state } = await start(s);
@@ -523,6 +544,7 @@ describe('authenticate', () => {
 describe('endpoints', () => {
   const tokenReply = async (nonce: string) =>
     HttpResponse.json({
+      access_token: 'opaque-access-token',
       token_type: 'bearer',
       id_token: await palette.idToken({ nonce }),
     });
@@ -637,6 +659,7 @@ describe('refresh', () => {
     });
     const { result } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce }),
         refresh_token: sessionToken,
@@ -743,6 +766,7 @@ describe('refresh', () => {
     const s = setup();
     const { result } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce, exp: NOW + 30 }),
       }),

@@ -20,7 +20,7 @@ import {
   derivePkceVerifier,
   FlowKeys,
 } from './flowKeys';
-import { validateIdToken } from './idToken';
+import { verifyIdToken } from './idToken';
 import { PaletteClientProvider } from './paletteClient';
 import { exchangeAuthorizationCode } from './tokenExchange';
 import {
@@ -220,20 +220,12 @@ export function createSpectroCloudAuthenticator(
           code,
           redirectUri: ctx.callbackUrl,
           codeVerifier: derivePkceVerifier(ctx.keys, stateNonce),
+          nonce,
         });
-        const idToken = tokenSet.idToken;
-        if (typeof idToken !== 'string' || !idToken) {
-          throw new AuthenticationError(
-            'Palette token endpoint returned no ID token',
-          );
-        }
-        const claims = await validateIdToken(idToken, jwks, {
-          issuer: resolved.endpoints.issuer,
+        const { idToken, claims } = tokenSet;
+        await verifyIdToken(idToken, claims, jwks, {
           clientId: settings.clientId,
           algorithms: settings.idTokenSigningAlgs,
-          clockToleranceSeconds: settings.clockToleranceSeconds,
-          nonce,
-          maxAgeSeconds: settings.maxAgeSeconds,
         });
         const profile = profileFromClaims(claims, settings);
         let sessionToken = findPaletteSessionToken({
@@ -345,11 +337,12 @@ export function createSpectroCloudAuthenticator(
  * - `authenticate`: checks the authorization response (`state` equal to the query's, RFC 9207
  *   `iss`, `error`, `code`) and that the flow was not used before (replay guard), all before any
  *   token request; oauth4webapi sends the token request (client_secret_basic or
- *   client_secret_post, with the code verifier) through `fetchBounded`: aborted at `timeout`, the
- *   body capped at `maxResponseBytes`; `validateIdToken` validates the ID token
- *   (allow-listed algorithm, signature via the cached JWKS with a rate-limited refetch on unknown
- *   keys, exact `iss`, `aud`/`azp`, `exp`/`iat`/`nbf` with `clockToleranceSeconds`, `sub`, `nonce`,
- *   `auth_time` with `maxAge`). The profile comes from the verified claims (email from `email` or
+ *   client_secret_post, with the code verifier) through `fetchBounded` (aborted at `timeout`, the
+ *   body capped at `maxResponseBytes`) and validates the response and the ID token's claims
+ *   (allow-listed algorithm, exact `iss`, `aud`/`azp`, `exp`/`iat`/`nbf` with
+ *   `clockToleranceSeconds`, `sub`, `nonce`, `auth_time` with `maxAge`); `verifyIdToken` adds
+ *   `azp` with one audience, a non-empty `sub` and the signature via the cached JWKS (a
+ *   rate-limited refetch on unknown keys). The profile comes from the verified claims (email from `email` or
  *   `emailClaim`, lower-cased; `email_verified: false` refused unless `allowUnverifiedEmail`).
  *   The session's `accessToken` is the Palette session token (the `refresh_token` when it is an
  *   HS256 JWT, else the authorization code when that is one, else `''`), `idToken` the ID token,

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { createLocalJWKSet, JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet } from 'jose';
 import {
   fetchJsonBounded,
   OutboundRequestError,
@@ -44,8 +44,11 @@ export interface JwksCacheOptions {
   now?: () => number;
 }
 
+/** Picks the key of the JWKS for a JWS header (jose's key selection); for jose's verify functions. */
+export type JwksKeyResolver = ReturnType<typeof createLocalJWKSet>;
+
 interface FetchedJwks {
-  getKey: JWTVerifyGetKey;
+  getKey: JwksKeyResolver;
   fetchedAt: number;
 }
 
@@ -132,7 +135,7 @@ export class JwksCache {
    */
   async verifyWith<T>(
     kid: string | undefined,
-    verify: (getKey: JWTVerifyGetKey) => Promise<T>,
+    verify: (getKey: JwksKeyResolver) => Promise<T>,
   ): Promise<T> {
     const { jwks, fresh } = await this.#get();
     try {
@@ -202,7 +205,7 @@ export class JwksCache {
         describeJwksFailure(error as OutboundRequestError, this.#timeoutMs),
       );
     }
-    let getKey: JWTVerifyGetKey;
+    let getKey: JwksKeyResolver;
     try {
       getKey = createLocalJWKSet(
         body as Parameters<typeof createLocalJWKSet>[0],

@@ -6,10 +6,13 @@ import {
 import * as oauth from 'oauth4webapi';
 import { SpectroCloudProviderSettings } from './config';
 import { safeOAuthCode } from './errors';
+import { IdTokenValidationError } from './idToken';
 
 /** The parts of a token response (RFC 6749 §5.1, OIDC Core §3.1.3.3) the sign-in uses. */
 export interface TokenResponse {
-  idToken?: string;
+  /** The ID token, its claims validated (not yet its signature: see `verifyIdToken`). */
+  idToken: string;
+  claims: oauth.IDToken;
   refreshToken?: string;
   scope?: string;
 }
@@ -37,20 +40,109 @@ function outboundFailure(
   }
 }
 
-function stringOrUndefined(value: unknown): string | undefined {
-  return typeof value === 'string' && value ? value : undefined;
+/** oauth4webapi's verdict on a compared or timed ID token claim, by the claim it names. */
+const CLAIM_RULES: Record<string, string> = {
+  iss: 'issuer mismatch',
+  aud: 'audience mismatch',
+  azp: 'authorized party (azp) mismatch',
+  nonce: 'nonce mismatch',
+  exp: 'the ID token has expired',
+  nbf: 'the ID token is not valid yet',
+  auth_time: 'the user authenticated longer ago than maxAge allows',
+};
+
+/**
+ * The one mapping of oauth4webapi's token response errors to our fixed messages. The library
+ * names a claim only in its error text (`JWT "exp" (...) claim missing`), which is read here for
+ * the claim's NAME; no value of the response ever reaches a message.
+ */
+function tokenResponseFailure(error: unknown, algorithms: string[]): Error {
+  const endpoint = 'Palette token endpoint';
+  if (error instanceof oauth.ResponseBodyError) {
+    return new AuthenticationError(
+      `${endpoint} rejected the request: ${safeOAuthCode(error.error)}`,
+    );
+  }
+  if (error instanceof oauth.WWWAuthenticateChallengeError) {
+    return new AuthenticationError(
+      `${endpoint} answered with HTTP ${error.status}`,
+    );
+  }
+  if (
+    !(error instanceof oauth.OperationProcessingError) &&
+    !(error instanceof oauth.UnsupportedOperationError)
+  ) {
+    return error as Error;
+  }
+  const { message, code, cause } = error as Error & {
+    code?: string;
+    cause?: { claim?: string; status?: number };
+  };
+  const claim = cause?.claim ?? '';
+  let match: RegExpExecArray | null;
+  if (code === oauth.RESPONSE_IS_NOT_CONFORM) {
+    return new AuthenticationError(
+      `${endpoint} answered with HTTP ${cause?.status}`,
+    );
+  }
+  if ((match = /^"response" body "(\w+)" property/.exec(message))) {
+    return new AuthenticationError(
+      match[1] === 'id_token'
+        ? `${endpoint} returned no ID token`
+        : `${endpoint} returned an invalid ${match[1]}`,
+    );
+  }
+  if (/"response"/.test(message)) {
+    return new AuthenticationError(`${endpoint} returned a non-JSON response`);
+  }
+  if (/token_type/.test(message)) {
+    return new AuthenticationError(
+      `${endpoint} returned an unsupported token_type`,
+    );
+  }
+  if (/untrusted audiences/.test(message)) {
+    return new IdTokenValidationError(
+      'the ID token has several audiences and no azp claim',
+    );
+  }
+  if (/"alg" header/.test(message)) {
+    return new IdTokenValidationError(
+      `the ID token is not signed with an allowed algorithm (${algorithms.join(
+        ', ',
+      )})`,
+    );
+  }
+  if (
+    (match = /"(\w+)" \(.+\) (claim missing|claim type|must be)/.exec(message))
+  ) {
+    return new IdTokenValidationError(
+      `${match[2] === 'claim missing' ? 'missing' : 'malformed'} ${
+        match[1]
+      } claim`,
+    );
+  }
+  if (CLAIM_RULES[claim]) {
+    return new IdTokenValidationError(CLAIM_RULES[claim]);
+  }
+  // The rest concern the ID token's form: not three parts, a JWE, undecodable, `crit`.
+  return new IdTokenValidationError('malformed ID token');
 }
 
 /**
- * Exchanges an authorization code at the token endpoint (RFC 6749 §4.1.3, PKCE RFC 7636 §4.5):
- * oauth4webapi builds and sends the request (client_secret_basic or client_secret_post), through
- * {@link fetchBounded}: the exchange is ABORTED after `settings.timeoutMs` and the body capped at
- * `settings.maxResponseBytes` while it streams. The response is read as JSON; the ID token is
- * validated by the caller (`validateIdToken`).
+ * Exchanges an authorization code at the token endpoint (RFC 6749 §4.1.3, PKCE RFC 7636 §4.5)
+ * and validates the response and its ID token's claims, all with oauth4webapi:
+ * `genericTokenEndpointRequest` (client_secret_basic or client_secret_post) through
+ * {@link fetchBounded}: ABORTED after `settings.timeoutMs`, the body capped at
+ * `settings.maxResponseBytes` while it streams; then `processAuthorizationCodeResponse`
+ * (RFC 6749 §5.1 fields, OIDC Core §3.1.3.7: an ID token is required; `alg` in
+ * `settings.idTokenSigningAlgs`; exact `iss`; `aud` containing the client id and `azp` with
+ * several audiences; `exp`, `iat`, `sub` required, `exp`/`nbf` with `clockToleranceSeconds`;
+ * `nonce`; `auth_time` with `maxAge`). The signature is checked by the caller (`verifyIdToken`).
  *
  * @throws AuthenticationError with a fixed message: a timeout, a body over the limit, a network
  *   failure, an HTTP error (`answered with HTTP <status>`), an OAuth error response (only a
- *   well-formed error code is named), a body that is not a JSON object. Never a body, code or secret.
+ *   well-formed error code is named), a body that is not a JSON object, no ID token;
+ *   IdTokenValidationError naming the broken claim rule. Never a body, token, code or secret.
  */
 export async function exchangeAuthorizationCode(input: {
   settings: SpectroCloudProviderSettings;
@@ -59,13 +151,20 @@ export async function exchangeAuthorizationCode(input: {
   code: string;
   redirectUri: string;
   codeVerifier: string;
+  /** The nonce of the authorization request. */
+  nonce: string;
 }): Promise<TokenResponse> {
   const { settings } = input;
   const as: oauth.AuthorizationServer = {
     issuer: input.issuer,
     token_endpoint: input.tokenEndpoint,
+    // Our allow-list, whatever the provider announces.
+    id_token_signing_alg_values_supported: settings.idTokenSigningAlgs,
   };
-  const client: oauth.Client = { client_id: settings.clientId };
+  const client: oauth.Client = {
+    client_id: settings.clientId,
+    [oauth.clockTolerance]: settings.clockToleranceSeconds,
+  };
   const clientAuth =
     settings.tokenEndpointAuthMethod === 'client_secret_post'
       ? oauth.ClientSecretPost(settings.clientSecret)
@@ -102,36 +201,24 @@ export async function exchangeAuthorizationCode(input: {
     }
     throw new AuthenticationError('The token request could not be sent');
   }
-  let body: unknown;
   try {
-    body = JSON.parse(await response.text());
-  } catch {
-    body = undefined;
-  }
-  const record =
-    body && typeof body === 'object' && !Array.isArray(body)
-      ? (body as Record<string, unknown>)
-      : undefined;
-  if (response.status !== 200) {
-    if (record && record.error !== undefined && response.status < 500) {
-      throw new AuthenticationError(
-        `Palette token endpoint rejected the request: ${safeOAuthCode(
-          record.error,
-        )}`,
-      );
-    }
-    throw new AuthenticationError(
-      `Palette token endpoint answered with HTTP ${response.status}`,
+    const body = await oauth.processAuthorizationCodeResponse(
+      as,
+      client,
+      response,
+      {
+        requireIdToken: true,
+        expectedNonce: input.nonce,
+        maxAge: settings.maxAgeSeconds ?? oauth.skipAuthTimeCheck,
+      },
     );
+    return {
+      idToken: body.id_token!,
+      claims: oauth.getValidatedIdTokenClaims(body)!,
+      refreshToken: body.refresh_token || undefined,
+      scope: body.scope || undefined,
+    };
+  } catch (error) {
+    throw tokenResponseFailure(error, settings.idTokenSigningAlgs);
   }
-  if (!record) {
-    throw new AuthenticationError(
-      'Palette token endpoint returned a non-JSON response',
-    );
-  }
-  return {
-    idToken: stringOrUndefined(record.id_token),
-    refreshToken: stringOrUndefined(record.refresh_token),
-    scope: stringOrUndefined(record.scope),
-  };
 }
