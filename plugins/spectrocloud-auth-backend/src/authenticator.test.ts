@@ -446,6 +446,23 @@ describe('authenticate', () => {
     expect(error.message).not.toContain('secret-detail');
   });
 
+  it('names the status of a 4xx answer that is not JSON', async () => {
+    const s = setup();
+    const { result } = await runFlow(
+      s,
+      () =>
+        new HttpResponse('<html>forbidden secret-detail</html>', {
+          status: 403,
+          headers: { 'Content-Type': 'text/html' },
+        }),
+    );
+    const error = await expectAuthError(
+      result,
+      'Palette token endpoint answered with HTTP 403',
+    );
+    expect(error.message).not.toContain('secret-detail');
+  });
+
   it('reports a non-JSON success response', async () => {
     const s = setup();
     const { result } = await runFlow(

@@ -74,13 +74,13 @@ function tokenResponseFailure(error: unknown, algorithms: string[]): Error {
   ) {
     return error as Error;
   }
-  const { message, code, cause } = error as Error & {
-    code?: string;
+  const { message, cause } = error as Error & {
     cause?: { claim?: string; status?: number };
   };
   const claim = cause?.claim ?? '';
   let match: RegExpExecArray | null;
-  if (code === oauth.RESPONSE_IS_NOT_CONFORM) {
+  // The library's failures about the response itself carry it as `cause`.
+  if (typeof cause?.status === 'number' && cause.status !== 200) {
     return new AuthenticationError(
       `${endpoint} answered with HTTP ${cause?.status}`,
     );
