@@ -32,11 +32,10 @@ export interface Config {
       /** Namespace of the shared entries in the cache store. Default `spectrocloud-token-cache`. */
       namespace?: string;
       /**
-       * Bound of each call to the shared store: milliseconds, a duration string (`'1s'`) or an
-       * object (`{ seconds: 1 }`). Default 1 second.
+       * Bound of each call to the shared store: a duration string (`'1s'`, `'500ms'`) or an
+       * object (`{ seconds: 1 }`); a bare number is refused (its unit would be ambiguous). Default 1 second.
        */
       sharedTimeout?:
-        | number
         | string
         | {
             years?: number;
@@ -53,7 +52,6 @@ export interface Config {
        * forms as `sharedTimeout`. Default 5 seconds.
        */
       sharedRetryInterval?:
-        | number
         | string
         | {
             years?: number;

@@ -179,9 +179,15 @@ describe('authenticate', () => {
     expect(call.form.get('code')).toBe('opaque-authorization-code-123');
     expect(call.form.get('redirect_uri')).toBe(CALLBACK);
     expect(call.form.has('client_secret')).toBe(false);
+    // RFC 6749 §2.3.1: id and secret are form-urlencoded, then joined with ':' and base64-encoded.
+    const form = (v: string) =>
+      encodeURIComponent(v).replace(
+        /[-_.!~*'()]/g,
+        c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+      );
     expect(call.authorization).toBe(
       `Basic ${Buffer.from(
-        `${palette.clientId}:${palette.clientSecret}`,
+        `${form(palette.clientId)}:${form(palette.clientSecret)}`,
       ).toString('base64')}`,
     );
     const verifier = call.form.get('code_verifier')!;
@@ -221,6 +227,7 @@ describe('authenticate', () => {
     const s = setup({ tokenEndpointAuthMethod: 'client_secret_post' });
     const { result, calls } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce }),
       }),
@@ -241,6 +248,7 @@ describe('authenticate', () => {
       s,
       async nonce =>
         HttpResponse.json({
+          access_token: 'opaque-access-token',
           token_type: 'bearer',
           id_token: await palette.idToken({ nonce }),
         }),
@@ -264,6 +272,7 @@ describe('authenticate', () => {
         s,
         async nonce =>
           HttpResponse.json({
+            access_token: 'opaque-access-token',
             token_type: 'bearer',
             id_token: await palette.idToken({ nonce }),
             ...(viaCode ? {} : { refresh_token: foreign }),
@@ -286,6 +295,7 @@ describe('authenticate', () => {
     });
     const { result } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce }),
         refresh_token: sessionToken,
@@ -318,6 +328,7 @@ describe('authenticate', () => {
     const s = setup();
     const { result } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce, exp: NOW + 1200 }),
         refresh_token: 'opaque-refresh-token',
@@ -386,6 +397,7 @@ describe('authenticate', () => {
     });
     const { result, nonce } = await runFlow(s, async n =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await makeIdToken(n),
         refresh_token: sessionToken,
@@ -434,6 +446,23 @@ describe('authenticate', () => {
     expect(error.message).not.toContain('secret-detail');
   });
 
+  it('names the status of a 4xx answer that is not JSON', async () => {
+    const s = setup();
+    const { result } = await runFlow(
+      s,
+      () =>
+        new HttpResponse('<html>forbidden secret-detail</html>', {
+          status: 403,
+          headers: { 'Content-Type': 'text/html' },
+        }),
+    );
+    const error = await expectAuthError(
+      result,
+      'Palette token endpoint answered with HTTP 403',
+    );
+    expect(error.message).not.toContain('secret-detail');
+  });
+
   it('reports a non-JSON success response', async () => {
     const s = setup();
     const { result } = await runFlow(
@@ -460,6 +489,7 @@ describe('authenticate', () => {
     );
     const { result } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce }),
       }),
@@ -471,7 +501,7 @@ describe('authenticate', () => {
   });
 
   it('gives up on a token endpoint that hangs within the configured timeout', async () => {
-    const s = setup({ timeout: 200 });
+    const s = setup({ timeout: { milliseconds: 200 } });
     const { result } = await runFlow(s, async () => {
       await delay('infinite');
       return HttpResponse.json({});
@@ -491,6 +521,20 @@ describe('authenticate', () => {
     await expectAuthError(
       result,
       'Palette token endpoint returned no ID token',
+    );
+  });
+
+  it('refuses a token response without an access token (RFC 6749 §5.1), naming the field', async () => {
+    const s = setup();
+    const { result } = await runFlow(s, async nonce =>
+      HttpResponse.json({
+        token_type: 'bearer',
+        id_token: await palette.idToken({ nonce }),
+      }),
+    );
+    await expectAuthError(
+      result,
+      'Palette token endpoint returned an invalid access_token',
     );
   });
 
@@ -517,6 +561,7 @@ describe('authenticate', () => {
 describe('endpoints', () => {
   const tokenReply = async (nonce: string) =>
     HttpResponse.json({
+      access_token: 'opaque-access-token',
       token_type: 'bearer',
       id_token: await palette.idToken({ nonce }),
     });
@@ -631,6 +676,7 @@ describe('refresh', () => {
     });
     const { result } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce }),
         refresh_token: sessionToken,
@@ -737,6 +783,7 @@ describe('refresh', () => {
     const s = setup();
     const { result } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce, exp: NOW + 30 }),
       }),

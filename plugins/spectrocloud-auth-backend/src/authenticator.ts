@@ -6,23 +6,23 @@ import {
   OAuthAuthenticator,
 } from '@backstage/plugin-auth-node';
 import { jwtDecode } from 'jwt-decode';
-import { generators } from 'openid-client';
+import { calculatePKCECodeChallenge } from 'oauth4webapi';
 import {
   normalizeScope,
   readSpectroCloudProviderSettings,
   SpectroCloudProviderSettings,
 } from './config';
 import { readAuthorizationResponse } from './authorizationResponse';
-import { withDeadline } from './deadline';
-import { ErrorContextEndpoints, toAuthenticationError } from './errors';
+import { toAuthenticationError } from './errors';
 import {
   deriveFlowKeys,
   deriveOidcNonce,
   derivePkceVerifier,
   FlowKeys,
 } from './flowKeys';
-import { validateIdToken } from './idToken';
+import { verifyIdToken } from './idToken';
 import { PaletteClientProvider } from './paletteClient';
+import { exchangeAuthorizationCode } from './tokenExchange';
 import {
   profileFromClaims,
   SpectroCloudProfile,
@@ -70,6 +70,25 @@ export interface SpectroCloudAuthenticatorOptions {
    * before the 401 is sent, with the session's email: clears the cookie and cache entry.
    */
   onSessionEnded?: (email: string) => Promise<void>;
+}
+
+/**
+ * The parameters of the authorization response: the query of a GET callback, the form body of a
+ * POST one (`response_mode=form_post`); only string values are kept.
+ */
+function callbackParams(req: {
+  method?: string;
+  query?: unknown;
+  body?: unknown;
+}): Record<string, string> {
+  const source = req.method === 'POST' ? req.body : req.query;
+  const params: Record<string, string> = {};
+  if (source && typeof source === 'object') {
+    for (const [key, value] of Object.entries(source)) {
+      if (typeof value === 'string') params[key] = value;
+    }
+  }
+  return params;
 }
 
 function stateNonceOf(state: string): string {
@@ -137,46 +156,50 @@ export function createSpectroCloudAuthenticator(
         settings,
         callbackUrl,
         keys: deriveFlowKeys(settings.clientSecret, settings.clientId),
-        clients: new PaletteClientProvider({ settings, callbackUrl, logger }),
+        clients: new PaletteClientProvider({ settings, logger }),
         replayGuard: sharedGuard ?? createMemoryReplayGuard(),
       };
     },
 
     async start(input, ctx) {
       try {
-        const { client } = await ctx.clients.getClient();
+        const { endpoints } = await ctx.clients.getClient();
         const stateNonce = stateNonceOf(input.state);
         const verifier = derivePkceVerifier(ctx.keys, stateNonce);
-        const url = client.authorizationUrl({
+        // OAuth 2.0 §4.1.1 + OIDC Core §3.1.2.1 + PKCE RFC 7636 §4.3.
+        const url = new URL(endpoints.authorizationEndpoint);
+        const params: Record<string, string> = {
+          client_id: ctx.settings.clientId,
           scope: normalizeScope(ctx.settings.scope, input.scope),
+          response_type: 'code',
+          redirect_uri: ctx.callbackUrl,
           state: input.state,
           nonce: deriveOidcNonce(ctx.keys, stateNonce),
-          code_challenge: generators.codeChallenge(verifier),
+          code_challenge: await calculatePKCECodeChallenge(verifier),
           code_challenge_method: 'S256',
-          redirect_uri: ctx.callbackUrl,
           ...(ctx.settings.prompt ? { prompt: ctx.settings.prompt } : {}),
           ...(ctx.settings.maxAgeSeconds === undefined
             ? {}
-            : { max_age: ctx.settings.maxAgeSeconds }),
-        });
-        return { url };
+            : { max_age: String(ctx.settings.maxAgeSeconds) }),
+        };
+        for (const [key, value] of Object.entries(params)) {
+          url.searchParams.set(key, value);
+        }
+        return { url: url.toString() };
       } catch (error) {
-        throw toAuthenticationError(error, ctx.settings.timeoutMs);
+        throw toAuthenticationError(error);
       }
     },
 
     async authenticate(input, ctx) {
       const { settings } = ctx;
-      const { timeoutMs } = settings;
-      let endpoints: ErrorContextEndpoints | undefined;
       try {
         const resolved = await ctx.clients.getClient();
-        endpoints = resolved.endpoints;
-        const { client, jwks } = resolved;
+        const { jwks } = resolved;
         // Backstage checked the state of the QUERY against the nonce cookie; a POST body may carry
         // another one, which must not choose the PKCE verifier and nonce of this exchange.
         const { code, state } = readAuthorizationResponse(
-          client.callbackParams(input.req),
+          callbackParams(input.req),
           {
             queryState: input.req.query?.state,
             issuer: resolved.endpoints.issuer,
@@ -190,32 +213,23 @@ export function createSpectroCloudAuthenticator(
             'This authorization response was already used; start the sign-in again',
           );
         }
-        const tokenSet = await withDeadline(
-          client.grant({
-            grant_type: 'authorization_code',
-            code,
-            redirect_uri: ctx.callbackUrl,
-            code_verifier: derivePkceVerifier(ctx.keys, stateNonce),
-          }),
-          timeoutMs,
-        );
-        const idToken = tokenSet.id_token;
-        if (typeof idToken !== 'string' || !idToken) {
-          throw new AuthenticationError(
-            'Palette token endpoint returned no ID token',
-          );
-        }
-        const claims = await validateIdToken(idToken, jwks, {
+        const tokenSet = await exchangeAuthorizationCode({
+          settings,
           issuer: resolved.endpoints.issuer,
+          tokenEndpoint: resolved.endpoints.tokenEndpoint,
+          code,
+          redirectUri: ctx.callbackUrl,
+          codeVerifier: derivePkceVerifier(ctx.keys, stateNonce),
+          nonce,
+        });
+        const { idToken, claims } = tokenSet;
+        await verifyIdToken(idToken, claims, jwks, {
           clientId: settings.clientId,
           algorithms: settings.idTokenSigningAlgs,
-          clockToleranceSeconds: settings.clockToleranceSeconds,
-          nonce,
-          maxAgeSeconds: settings.maxAgeSeconds,
         });
         const profile = profileFromClaims(claims, settings);
         let sessionToken = findPaletteSessionToken({
-          refreshToken: tokenSet.refresh_token,
+          refreshToken: tokenSet.refreshToken,
           code,
         });
         if (
@@ -244,7 +258,7 @@ export function createSpectroCloudAuthenticator(
           sealKey: ctx.keys.sealKey,
         });
       } catch (error) {
-        throw toAuthenticationError(error, timeoutMs, endpoints);
+        throw toAuthenticationError(error);
       }
     },
 
@@ -304,7 +318,7 @@ export function createSpectroCloudAuthenticator(
             'SpectroCloud refresh: the ended session could not be cleared from the token cache',
           );
         }
-        throw toAuthenticationError(error, ctx.settings.timeoutMs);
+        throw toAuthenticationError(error);
       }
     },
   });
@@ -322,11 +336,13 @@ export function createSpectroCloudAuthenticator(
  *   discovery names another issuer, or fails with `discovery: required`.
  * - `authenticate`: checks the authorization response (`state` equal to the query's, RFC 9207
  *   `iss`, `error`, `code`) and that the flow was not used before (replay guard), all before any
- *   token request; openid-client exchanges the code (client_secret_basic or client_secret_post,
- *   with the code verifier; bounded by `timeout`); `validateIdToken` validates the ID token
- *   (allow-listed algorithm, signature via the cached JWKS with a rate-limited refetch on unknown
- *   keys, exact `iss`, `aud`/`azp`, `exp`/`iat`/`nbf` with `clockToleranceSeconds`, `sub`, `nonce`,
- *   `auth_time` with `maxAge`). The profile comes from the verified claims (email from `email` or
+ *   token request; oauth4webapi sends the token request (client_secret_basic or
+ *   client_secret_post, with the code verifier) through `fetchBounded` (aborted at `timeout`, the
+ *   body capped at `maxResponseBytes`) and validates the response and the ID token's claims
+ *   (allow-listed algorithm, exact `iss`, `aud`/`azp`, `exp`/`iat`/`nbf` with
+ *   `clockToleranceSeconds`, `sub`, `nonce`, `auth_time` with `maxAge`); `verifyIdToken` adds
+ *   `azp` with one audience, a non-empty `sub` and the signature via the cached JWKS (a
+ *   rate-limited refetch on unknown keys). The profile comes from the verified claims (email from `email` or
  *   `emailClaim`, lower-cased; `email_verified: false` refused unless `allowUnverifiedEmail`).
  *   The session's `accessToken` is the Palette session token (the `refresh_token` when it is an
  *   HS256 JWT, else the authorization code when that is one, else `''`), `idToken` the ID token,

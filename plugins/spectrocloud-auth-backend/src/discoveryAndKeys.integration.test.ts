@@ -158,7 +158,7 @@ beforeAll(async () => {
       [...envs.values()].map(e => [
         e.name,
         paletteProviderConfig(e.palette, {
-          timeout: TIMEOUT_MS,
+          timeout: { milliseconds: TIMEOUT_MS },
           ...e.config,
           ...extra[e.name],
         }),

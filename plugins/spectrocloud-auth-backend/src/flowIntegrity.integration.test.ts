@@ -49,7 +49,7 @@ beforeAll(async () => {
   const providers = {
     development: paletteProviderConfig(palette, {
       tokenUrl: proxy.url,
-      timeout: TIMEOUT_MS,
+      timeout: { milliseconds: TIMEOUT_MS },
       callbackUrl: 'http://localhost:7007/api/auth/spectrocloud/handler/frame',
     }),
   };

@@ -46,7 +46,7 @@ const ENVS: Record<string, JsonObject> = {
   algs: { idTokenSigningAlgs: ['PS256', 'RS256'] },
   tolerant: { clockToleranceSeconds: 120 },
   strictclock: { clockToleranceSeconds: 0 },
-  maxage: { maxAge: 300 },
+  maxage: { maxAge: '300s' },
   mapped: { emailClaim: 'preferred_username' },
   unverified: { allowUnverifiedEmail: true },
 };

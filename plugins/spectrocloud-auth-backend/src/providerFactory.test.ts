@@ -121,6 +121,7 @@ async function signIn(app: express.Express) {
     ...palette.handlers,
     http.post(palette.tokenUrl, async () =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({
           nonce: url.searchParams.get('nonce')!,

@@ -98,7 +98,7 @@ beforeAll(async () => {
     providers: {
       development: paletteProviderConfig(palette, {
         tokenUrl: proxy.url,
-        timeout: TIMEOUT_MS,
+        timeout: { milliseconds: TIMEOUT_MS },
       }),
     },
   });

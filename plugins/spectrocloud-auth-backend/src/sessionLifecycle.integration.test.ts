@@ -36,7 +36,9 @@ beforeAll(async () => {
     logger,
     providers: {
       development: paletteProviderConfig(palette, { logoutUrl: LOGOUT_URL }),
-      impatient: paletteProviderConfig(palette, { timeout: 300 }),
+      impatient: paletteProviderConfig(palette, {
+        timeout: { milliseconds: 300 },
+      }),
     },
   });
   server = backend.server;

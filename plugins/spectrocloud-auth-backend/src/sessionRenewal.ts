@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AuthenticationError } from '@backstage/errors';
-import type { SpectroCloudTokenCache } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import {
+  fetchJsonBounded,
+  OutboundRequestError,
+  type SpectroCloudTokenCache,
+} from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import { SpectroCloudProviderSettings } from './config';
-import { fetchJson, OutboundRequestError } from './fetchJson';
 import { nowInSeconds } from './session';
 import {
   PaletteSessionToken,
@@ -22,7 +25,7 @@ type RenewalOutcome =
 
 /**
  * Calls Palette `GET <apiUrl>/v1/auth/refresh/<token>` (answer `{ "Authorization": "<new token>" }`),
- * bounded by `timeoutMs`. The token travels in the URL path: the URL is never logged nor put in an
+ * aborted after `timeoutMs`, its body capped at `maxResponseBytes`. The token travels in the URL path: the URL is never logged nor put in an
  * error; failures are described by fixed text (`HTTP 503`, `no answer within 10000 ms`).
  */
 async function callPaletteRefresh(
@@ -32,9 +35,9 @@ async function callPaletteRefresh(
 ): Promise<RenewalOutcome> {
   let body: unknown;
   try {
-    body = await fetchJson(
+    body = await fetchJsonBounded(
       `${settings.apiUrl}/v1/auth/refresh/${encodeURIComponent(sessionToken)}`,
-      { timeoutMs: settings.timeoutMs },
+      { timeoutMs: settings.timeoutMs, maxBytes: settings.maxResponseBytes },
     );
   } catch (error) {
     if (

@@ -34,3 +34,12 @@ export type { SharedCacheConnection } from './shared/ResilientSharedCache';
 export { getSessionTokenForRequest } from './getSessionTokenForRequest';
 export type { UserSessionToken } from './getSessionTokenForRequest';
 export { spectroCloudTokenCacheServiceRef } from './serviceRef';
+export { withDeadline } from './outbound/deadline';
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  fetchBounded,
+  fetchJsonBounded,
+  OutboundRequestError,
+} from './outbound/fetchBounded';
+export type { OutboundFailure, OutboundLimits } from './outbound/fetchBounded';
+export { readDurationMs } from './readDurationMs';

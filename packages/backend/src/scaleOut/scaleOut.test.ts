@@ -165,8 +165,8 @@ describeWithServices('several backend instances (scale-out)', () => {
           encryptionKeys: [randomBytes(32).toString('base64')],
           keyHashSecret: randomBytes(32).toString('base64'),
           namespace: `spectrocloud-token-cache-${RUN_ID}`,
-          sharedTimeout: 500,
-          sharedRetryInterval: 1000,
+          sharedTimeout: '500ms',
+          sharedRetryInterval: '1s',
         },
       },
     };

@@ -1,6 +1,7 @@
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { JsonValue } from '@backstage/types';
-import { withTimeout } from './withTimeout';
+import { withDeadline } from '../outbound/deadline';
+import { SharedStoreTimeoutError } from './SharedStoreTimeoutError';
 
 /**
  * One client of the shared cache store.
@@ -128,9 +129,12 @@ export class ResilientSharedCache {
     }
     const errorsBefore = connection.errorCount?.() ?? 0;
     try {
-      const value = await withTimeout(
-        Promise.resolve().then(() => op(connection.cache)),
-        this.#options.timeoutMs,
+      // The store clients take no AbortSignal: the call is raced, not aborted (it is not HTTP).
+      const { timeoutMs } = this.#options;
+      const value = await withDeadline(
+        () => op(connection.cache),
+        timeoutMs,
+        () => new SharedStoreTimeoutError(timeoutMs),
       );
       if ((connection.errorCount?.() ?? 0) !== errorsBefore) {
         throw new Error('the store client reported an error');
