@@ -67,8 +67,39 @@ export interface SpectroCloudProviderSettings
    * has this many seconds left or fewer. Default 300; at least 180 (the frontend's refresh margin).
    */
   sessionRenewalWindowSeconds: number;
+  /**
+   * Absolute session lifetime in SECONDS (Backstage's `sessionDuration` of the provider, default
+   * {@link DEFAULT_SESSION_DURATION_SECONDS}): enforced from the session record, and the refresh
+   * cookie's Max-Age.
+   */
+  sessionDurationSeconds: number;
   /** Palette logout URL handed to the browser by `POST /logout`, if configured. */
   logoutUrl?: string;
+}
+
+/** Default absolute session lifetime, in SECONDS (12 hours). */
+export const DEFAULT_SESSION_DURATION_SECONDS = 12 * 3600;
+
+/**
+ * Reads Backstage's `sessionDuration` (`'12h'`, `'PT12H'`, `{ hours: 12 }`) in whole SECONDS;
+ * default {@link DEFAULT_SESSION_DURATION_SECONDS}.
+ * @throws SpectroCloudConfigurationError when it is not positive
+ */
+export function readSessionDurationSeconds(config: Config): number {
+  if (!config.has('sessionDuration')) {
+    return DEFAULT_SESSION_DURATION_SECONDS;
+  }
+  const seconds = Math.floor(
+    durationToMilliseconds(
+      readDurationFromConfig(config, { key: 'sessionDuration' }),
+    ) / 1000,
+  );
+  if (!Number.isFinite(seconds) || seconds < 60) {
+    throw new SpectroCloudConfigurationError(
+      "SpectroCloud auth provider: 'sessionDuration' must be at least one minute",
+    );
+  }
+  return seconds;
 }
 
 /** Default renewal window, in SECONDS (5 minutes). */
@@ -229,6 +260,7 @@ export function readSpectroCloudProviderSettings(
       new URL(readHttpUrl(config, 'authorizationUrl', true)).origin
     ).replace(/\/+$/, ''),
     sessionRenewalWindowSeconds: readSessionRenewalWindowSeconds(config),
+    sessionDurationSeconds: readSessionDurationSeconds(config),
     logoutUrl: readHttpUrl(config, 'logoutUrl', false),
   };
 }
