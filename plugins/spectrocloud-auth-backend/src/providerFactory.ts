@@ -303,6 +303,14 @@ export function createSpectroCloudProviderFactory(
         try {
           await handlers.refresh!(req, res);
         } catch (error) {
+          // Backstage wraps every refresh failure in a 401; a session store that did not answer
+          // says nothing about the session: 503, cookies kept, the next refresh may succeed.
+          const cause = (error as { cause?: unknown })?.cause;
+          if (
+            (cause as Error | undefined)?.name === 'ServiceUnavailableError'
+          ) {
+            throw cause;
+          }
           // The session cannot continue: neither cookie may outlive it.
           if (!res.headersSent) {
             const secure = secureCookiesFor(req);
