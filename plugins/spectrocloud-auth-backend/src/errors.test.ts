@@ -14,19 +14,7 @@ describe('toAuthenticationError', () => {
           'NONCE-A',
           'NONCE-B',
         ),
-        'ID token validation failed: nonce mismatch',
-      ],
-      [
-        new errors.RPError(
-          'state mismatch, expected %s, got: %s',
-          'STATE-A',
-          'STATE-B',
-        ),
-        'Authorization response validation failed: state mismatch',
-      ],
-      [
-        new errors.RPError('missing required JWT property exp'),
-        'ID token validation failed: missing exp claim',
+        'ID token validation failed: the Palette response could not be validated',
       ],
       [
         new errors.RPError('something new with SECRET-X'),
