@@ -300,6 +300,33 @@ describe('refresh: Palette renewal timeout', () => {
   });
 });
 
+describe('logout racing a refresh', () => {
+  it('a logout while a renewal is in flight is never undone', async () => {
+    palette.settings.sessionTokenLifetimeSeconds = 120;
+    const { jar } = await signIn(BOB, 'impatient');
+    palette.settings.refreshFault = 'hang'; // the renewal takes the whole 300 ms timeout
+    palette.resetCalls();
+
+    const inFlight = refresh(jar, 'impatient');
+    await new Promise(resolve => setTimeout(resolve, 100));
+    const logout = await request(server)
+      .post(`${AUTH}/logout?env=impatient`)
+      .set('Cookie', jar.header())
+      .set('X-Requested-With', 'XMLHttpRequest');
+    expect(logout.status).toBe(200);
+
+    const raced = await inFlight;
+    expect(palette.calls.refresh).toBe(1);
+    expect(raced.status).toBe(401);
+    palette.settings.refreshFault = 'none';
+    const after = await refresh(jar, 'impatient');
+    expect(after.status).toBe(401);
+    await expect(
+      tokenCache.getSessionTokenForUser('user:default/bob'),
+    ).resolves.toBeUndefined();
+  });
+});
+
 describe('logout', () => {
   it('clears both cookies and the cache entry, returns the Palette logout URL, and a later refresh is a 401', async () => {
     const { jar } = await signIn(ALICE);

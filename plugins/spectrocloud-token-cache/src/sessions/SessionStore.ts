@@ -111,7 +111,8 @@ export class SessionStore implements SpectroCloudSessions {
         }
         const renewed = await renew(currentToken);
         if (!renewed) {
-          return record;
+          // Not renewed: the record as it is now (it may have ended meanwhile).
+          return await this.get(id);
         }
         const updated: SessionRecord = {
           ...record!,
