@@ -438,7 +438,7 @@ describeWithServices('several backend instances (scale-out)', () => {
   it('200 concurrent sign-ins across both instances: no error, no cross-user token', async () => {
     const users = ['alice@example.com', 'bob@example.com'];
     const bases = [a!.url, b!.url];
-    const started = Date.now();
+    const t0 = Date.now();
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         signInOverHttp({
@@ -450,7 +450,7 @@ describeWithServices('several backend instances (scale-out)', () => {
       ),
     );
     // eslint-disable-next-line no-console
-    console.info(`200 concurrent sign-ins took ${Date.now() - started} ms`);
+    console.info(`200 concurrent sign-ins took ${Date.now() - t0} ms`);
     expect(results.filter(r => r.error).map(r => r.error)).toEqual([]);
     const owners = await Promise.all(
       results.map(r => paletteUserOf(palette!, r.paletteSessionToken!)),

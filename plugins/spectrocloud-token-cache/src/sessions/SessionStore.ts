@@ -180,11 +180,12 @@ export class SessionStore implements SpectroCloudSessions {
     email?: string;
     userEntityRef?: string;
   }): Promise<SessionRecord | undefined> {
-    const ids = user.userEntityRef
-      ? await this.#indexIds('user', user.userEntityRef)
-      : user.email
-      ? await this.#indexIds('email', normalizeEmail(user.email))
-      : [];
+    let ids: string[] = [];
+    if (user.userEntityRef) {
+      ids = await this.#indexIds('user', user.userEntityRef);
+    } else if (user.email) {
+      ids = await this.#indexIds('email', normalizeEmail(user.email));
+    }
     const now = this.#nowSeconds();
     const records = await Promise.all(ids.map(id => this.get(id)));
     const live = records.filter(
