@@ -267,15 +267,19 @@ export function createSpectroCloudAuthenticator(
     },
 
     async refresh(input, ctx): Promise<SpectroCloudAuthenticatorResult> {
-      let sessionId: string | undefined;
+      let liveSessionId: string | undefined;
       try {
-        sessionId = await unsealSession(input.refreshToken, ctx.keys.sealKey);
+        const sessionId = await unsealSession(
+          input.refreshToken,
+          ctx.keys.sealKey,
+        );
         const record = await ctx.sessions.get(sessionId);
         if (!record || record.state !== 'live') {
           throw new SessionEndedError(
             'The SpectroCloud session has ended; sign in again',
           );
         }
+        liveSessionId = sessionId;
         if (record.idTokenExpiresAt <= nowInSeconds()) {
           throw new SessionEndedError(
             'The SpectroCloud ID token has expired; sign in again',
@@ -300,10 +304,10 @@ export function createSpectroCloudAuthenticator(
           sealed: input.refreshToken,
         });
       } catch (error) {
-        if (sessionId && error instanceof SessionEndedError) {
-          // A session that cannot continue (expired ID or session token) ends for every device
-          // lookup too; a store failure here leaves it to expire.
-          await ctx.sessions.end(sessionId).catch(() => undefined);
+        if (liveSessionId && error instanceof SessionEndedError) {
+          // A live session that cannot continue (expired ID or session token) ends for every
+          // identity lookup too; a store failure here leaves it to expire.
+          await ctx.sessions.end(liveSessionId).catch(() => undefined);
         }
         throw failure(error, ctx.settings.timeoutMs);
       }
