@@ -186,8 +186,8 @@ export interface Config {
            */
           callbackUrl?: string;
           /**
-           * Backstage: lifetime of the refresh cookie (Backstage's default: 1000 days). The
-           * session itself ends when the Palette session token expires.
+           * Absolute lifetime of a session (default `12h`, at least one minute): the session
+           * record ends then, whatever renewals happened, and the refresh cookie has this Max-Age.
            * @visibility backend
            */
           sessionDuration?:

@@ -2,15 +2,18 @@ export interface Config {
   spectrocloud?: {
     /** The SpectroCloud session token cache (see the package README). */
     tokenCache?: {
-      /** Most session tokens held per backend process (least recently used evicted). Default 10000. */
+      /**
+       * Most entries of the in-process view (the seed API's map) per backend process, least
+       * recently used evicted; in-process session records are bounded to 4x this. Default 10000.
+       */
       maxEntries?: number;
-      /** How often expired tokens are swept from the in-process tier, in seconds. Default 60. */
+      /** How often expired tokens are swept from the in-process view, in seconds. Default 60. */
       sweepIntervalSeconds?: number;
       /**
-       * Turns on the shared tier: tokens are also kept, encrypted, in the store configured under
-       * `backend.cache` (`store: redis | valkey | memcache | memory ...`), so every backend
-       * instance sees every signed-in user's token and tokens survive restarts. Requires
-       * `encryptionKeys` and `keyHashSecret`. Default `false`.
+       * Keeps the session records (one per sign-in), encrypted, in the store configured under
+       * `backend.cache` (`store: redis | valkey | memcache | memory ...`) instead of the process:
+       * every backend instance refreshes, renews and ends the same sessions, and they survive
+       * restarts. Requires `encryptionKeys` and `keyHashSecret`. Default `false`.
        */
       shared?: boolean;
       /**

@@ -5,6 +5,11 @@ import { encodeOAuthState } from '@backstage/plugin-auth-node';
 import { compactDecrypt } from 'jose';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import {
+  createMemoryKeyValueStore,
+  SessionStore,
+  SpectroCloudSessions,
+} from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import { createSpectroCloudAuthenticator } from './authenticator';
 import {
   createFakePalette,
@@ -31,9 +36,12 @@ afterEach(() => {
 });
 afterAll(() => server.close());
 
-function setup(extraConfig: Record<string, unknown> = {}) {
+function setup(
+  extraConfig: Record<string, unknown> = {},
+  sessions?: SpectroCloudSessions,
+) {
   const logger = mockServices.logger.mock();
-  const authenticator = createSpectroCloudAuthenticator({ logger });
+  const authenticator = createSpectroCloudAuthenticator({ logger, sessions });
   const ctx = authenticator.initialize({
     callbackUrl: CALLBACK,
     config: new ConfigReader({
@@ -205,7 +213,8 @@ describe('authenticate', () => {
       tokenType: 'Bearer',
       scope: 'openid profile email',
       expiresInSeconds: 900,
-      refreshTokenExpiresInSeconds: 900,
+      // the absolute session lifetime (sessionDuration, default 12 h)
+      refreshTokenExpiresInSeconds: 12 * 3600,
     });
     // The refresh token is a sealed JWE, not a readable token.
     expect(session.refreshToken!.split('.')).toHaveLength(5);
@@ -706,9 +715,10 @@ describe('refresh', () => {
     });
   });
 
-  it('works on another instance with the same configuration', async () => {
-    const signedIn = await signIn(setup());
-    const other = setup();
+  it('works on another instance with the same configuration and session store', async () => {
+    const sessions = new SessionStore({ kv: createMemoryKeyValueStore(100) });
+    const signedIn = await signIn(setup({}, sessions));
+    const other = setup({}, sessions);
     const refreshed = await other.authenticator.refresh(
       {
         scope: '',
@@ -718,6 +728,38 @@ describe('refresh', () => {
       other.ctx,
     );
     expect(refreshed.session.accessToken).toBe(signedIn.sessionToken);
+  });
+
+  it('refuses a genuine cookie whose session record this store does not hold', async () => {
+    const signedIn = await signIn(setup());
+    const other = setup(); // its own, unshared session store
+    await expectAuthError(
+      other.authenticator.refresh(
+        {
+          scope: '',
+          refreshToken: signedIn.session.refreshToken!,
+          req: {} as any,
+        },
+        other.ctx,
+      ),
+      'The SpectroCloud session has ended; sign in again',
+    );
+  });
+
+  it('refuses the cookie after logout', async () => {
+    const s = setup();
+    const { session } = await signIn(s);
+    await s.authenticator.logout!(
+      { refreshToken: session.refreshToken!, req: {} as any },
+      s.ctx,
+    );
+    await expectAuthError(
+      s.authenticator.refresh(
+        { scope: '', refreshToken: session.refreshToken!, req: {} as any },
+        s.ctx,
+      ),
+      'The SpectroCloud session has ended; sign in again',
+    );
   });
 
   it('rejects a tampered sealed token', async () => {
@@ -762,21 +804,36 @@ describe('refresh', () => {
     );
   });
 
-  it('rejects a seal whose expiry passed', async () => {
-    const realNow = Math.floor(new Date().getTime() / 1000);
-    jest.spyOn(Date, 'now').mockReturnValue(realNow * 1000);
-    const s = setup();
-    const { session } = await signIn(s, realNow + 1);
-    while (new Date().getTime() < (realNow + 1) * 1000) {
-      await new Promise(r => setTimeout(r, 50));
-    }
+  it('rejects a session past its absolute lifetime (sessionDuration)', async () => {
+    const s = setup({ sessionDuration: { minutes: 10 } });
+    const { session } = await signIn(s);
+    expect(session.refreshTokenExpiresInSeconds).toBe(600);
+    // The session token (900 s) would still be valid; the session is not.
+    jest.spyOn(Date, 'now').mockReturnValue((NOW + 600) * 1000);
     await expectAuthError(
       s.authenticator.refresh(
         { scope: '', refreshToken: session.refreshToken!, req: {} as any },
         s.ctx,
       ),
-      'The SpectroCloud session has expired; sign in again',
+      'The SpectroCloud session has ended; sign in again',
     );
+  });
+
+  it('gives the earliest of the ID token, session token and session ends as expiresInSeconds', async () => {
+    const s = setup();
+    const sessionToken = await palette.sessionToken({
+      email: 'alice@example.com',
+      exp: NOW + 900,
+    });
+    const { result } = await runFlow(s, async nonce =>
+      HttpResponse.json({
+        access_token: 'opaque-access-token',
+        token_type: 'bearer',
+        id_token: await palette.idToken({ nonce, exp: NOW + 600 }),
+        refresh_token: sessionToken,
+      }),
+    );
+    expect((await result).session.expiresInSeconds).toBe(600);
   });
 
   it('rejects a session without a session token once the ID token expired', async () => {

@@ -29,8 +29,21 @@ describe('readSpectroCloudProviderSettings', () => {
       allowUnverifiedEmail: false,
       apiUrl: new URL(base.authorizationUrl).origin,
       sessionRenewalWindowSeconds: 300,
+      sessionDurationSeconds: 12 * 3600,
       logoutUrl: undefined,
     });
+  });
+
+  it('reads sessionDuration as the absolute session lifetime, at least a minute', () => {
+    expect(read({ sessionDuration: '8h' }).sessionDurationSeconds).toBe(
+      8 * 3600,
+    );
+    expect(
+      read({ sessionDuration: { minutes: 30 } }).sessionDurationSeconds,
+    ).toBe(1800);
+    expect(() => read({ sessionDuration: { seconds: 5 } })).toThrow(
+      /'sessionDuration' must be at least one minute/,
+    );
   });
 
   it('reads the session renewal settings', () => {

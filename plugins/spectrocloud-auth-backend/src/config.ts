@@ -70,8 +70,38 @@ export interface SpectroCloudProviderSettings
    * has this many seconds left or fewer. Default 300; at least 180 (the frontend's refresh margin).
    */
   sessionRenewalWindowSeconds: number;
+  /**
+   * Absolute session lifetime in SECONDS (Backstage's `sessionDuration` of the provider, default
+   * {@link DEFAULT_SESSION_DURATION_SECONDS}): enforced from the session record, and the refresh
+   * cookie's Max-Age.
+   */
+  sessionDurationSeconds: number;
   /** Palette logout URL handed to the browser by `POST /logout`, if configured. */
   logoutUrl?: string;
+}
+
+/** Default absolute session lifetime, in SECONDS (12 hours). */
+export const DEFAULT_SESSION_DURATION_SECONDS = 12 * 3600;
+
+/**
+ * Reads Backstage's `sessionDuration` (`'12h'`, `'PT12H'`, `{ hours: 12 }`) in whole SECONDS;
+ * default {@link DEFAULT_SESSION_DURATION_SECONDS}.
+ * @throws SpectroCloudConfigurationError when it is not positive
+ */
+export function readSessionDurationSeconds(config: Config): number {
+  const seconds = Math.floor(
+    readDurationSetting(
+      config,
+      'sessionDuration',
+      DEFAULT_SESSION_DURATION_SECONDS * 1000,
+    )! / 1000,
+  );
+  if (seconds < 60) {
+    throw new SpectroCloudConfigurationError(
+      "SpectroCloud auth provider: 'sessionDuration' must be at least one minute",
+    );
+  }
+  return seconds;
 }
 
 /** Default renewal window, in SECONDS (5 minutes). */
@@ -220,6 +250,7 @@ export function readSpectroCloudProviderSettings(
       new URL(readHttpUrl(config, 'authorizationUrl', true)).origin
     ).replace(/\/+$/, ''),
     sessionRenewalWindowSeconds: readSessionRenewalWindowSeconds(config),
+    sessionDurationSeconds: readSessionDurationSeconds(config),
     logoutUrl: readHttpUrl(config, 'logoutUrl', false),
   };
 }

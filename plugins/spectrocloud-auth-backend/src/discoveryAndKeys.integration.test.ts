@@ -26,6 +26,7 @@ import {
 import {
   ALICE,
   paletteProviderConfig,
+  forgetSessions,
   startSpectroCloudTestBackend,
 } from './__testUtils__/testBackend';
 import {
@@ -179,8 +180,8 @@ afterAll(async () => {
   }
 });
 
-beforeEach(() => {
-  getGlobalTokenMap().clear();
+beforeEach(async () => {
+  await forgetSessions();
   proxy.behaviour = { kind: 'forward' };
 });
 
@@ -193,7 +194,7 @@ function env(name: string): MockPalette {
  * first, so that a refusal can be checked for "nothing cached".
  */
 async function signInOn(envName: string): Promise<request.Response> {
-  getGlobalTokenMap().clear();
+  await forgetSessions();
   const { flow } = await startFlow(server, envName);
   const code = await approveFlow(env(envName), flow, ALICE);
   secrets.add(code);

@@ -14,10 +14,7 @@ import {
   startHostileBodyServer,
   startMockPalette,
 } from '@internal/mock-palette';
-import {
-  getGlobalTokenMap,
-  SpectroCloudTokenCache,
-} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { SpectroCloudTokenCache } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import request from 'supertest';
 import { CookieJar } from './__testUtils__/browserCookies';
 import { createLogCapture } from './__testUtils__/logCapture';
@@ -32,6 +29,7 @@ import {
 } from './__testUtils__/signInFlow';
 import {
   ALICE,
+  forgetSessions,
   paletteProviderConfig,
   startSpectroCloudTestBackend,
 } from './__testUtils__/testBackend';
@@ -88,7 +86,7 @@ afterAll(async () => {
   await palette?.close();
 });
 
-beforeEach(() => getGlobalTokenMap().clear());
+beforeEach(() => forgetSessions());
 
 /** Requests an unrelated route in a loop until `stop` resolves; returns the latencies, sorted. */
 async function unrelatedLatencies(stop: Promise<unknown>): Promise<number[]> {

@@ -31,6 +31,7 @@ import {
 import {
   ALICE,
   paletteProviderConfig,
+  forgetSessions,
   startSpectroCloudTestBackend,
 } from './__testUtils__/testBackend';
 import {
@@ -80,8 +81,8 @@ afterAll(async () => {
   await palette?.close();
 });
 
-beforeEach(() => {
-  getGlobalTokenMap().clear();
+beforeEach(async () => {
+  await forgetSessions();
   proxy.behaviour = { kind: 'forward' };
 });
 

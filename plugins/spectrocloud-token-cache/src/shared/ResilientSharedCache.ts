@@ -22,9 +22,11 @@ export interface SharedCacheConnection {
 export type SharedRead =
   | { status: 'hit'; value: JsonValue }
   | { status: 'miss' }
-  | { status: 'unreadable' };
+  | { status: 'unreadable' }
+  | { status: 'unavailable' };
 
 const MISS: SharedRead = { status: 'miss' };
+const UNAVAILABLE: SharedRead = { status: 'unavailable' };
 const UNREADABLE: SharedRead = { status: 'unreadable' };
 
 /** Options of {@link ResilientSharedCache}. */
@@ -70,8 +72,9 @@ export class ResilientSharedCache {
   }
 
   /**
-   * The value under `key`: `miss` when missing or when the store failed, `unreadable` when the
-   * store answered with something its client cannot even parse (e.g. not JSON).
+   * The value under `key`: `miss` when missing, `unavailable` when the store failed, did not answer
+   * or is skipped (down, inside the retry interval), `unreadable` when the store answered with
+   * something its client cannot even parse (e.g. not JSON).
    */
   async get(key: string): Promise<SharedRead> {
     const result = await this.#run(async cache => {
@@ -86,7 +89,7 @@ export class ResilientSharedCache {
         throw error;
       }
     });
-    return result.ok ? result.value : MISS;
+    return result.ok ? result.value : UNAVAILABLE;
   }
 
   /** Stores `value` for `ttlMs` MILLISECONDS; `false` when the store failed or was skipped. */
