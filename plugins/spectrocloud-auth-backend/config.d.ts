@@ -76,12 +76,11 @@ export interface Config {
           clockToleranceSeconds?: number;
           /**
            * OIDC `max_age`: sent with every authorization request, and the ID token's `auth_time`
-           * is then required and must be no older. A number of SECONDS or a duration (`'15m'`,
-           * `{ minutes: 15 }`). Default: not sent.
+           * is then required and must be no older. A duration (`'15m'`,
+           * `{ minutes: 15 }`, `'0s'` forces a fresh login); a bare number is refused. Default: not sent.
            * @visibility backend
            */
           maxAge?:
-            | number
             | string
             | {
                 years?: number;
@@ -115,13 +114,13 @@ export interface Config {
            */
           prompt?: string;
           /**
-           * Timeout of each outbound HTTP call to Palette (discovery, token endpoint, JWKS; headers
-           * and body): a number of MILLISECONDS, a duration string (`'5s'`, ISO 8601 `'PT5S'`) or
-           * an object (`{ seconds: 5 }`). Default: 10 seconds.
+           * Deadline of each outbound HTTP call to Palette (discovery, token endpoint, JWKS, session
+           * renewal; headers and body): the request is aborted when it passes. A duration string
+           * (`'5s'`, `'500ms'`, ISO 8601 `'PT5S'`) or an object (`{ seconds: 5 }`); a bare number is
+           * refused (its unit would be ambiguous). Default: 10 seconds.
            * @visibility backend
            */
           timeout?:
-            | number
             | string
             | {
                 years?: number;
@@ -134,6 +133,14 @@ export interface Config {
                 milliseconds?: number;
               };
           /**
+           * Largest accepted body of each outbound response from Palette (discovery, token
+           * endpoint, JWKS, session renewal), in BYTES: the request is aborted as soon as the body
+           * exceeds it, and the sign-in or refresh fails with an error naming the endpoint and the
+           * limit. Default: 1048576 (1 MiB).
+           * @visibility backend
+           */
+          maxResponseBytes?: number;
+          /**
            * Base URL of the Palette REST API; the session token is renewed with
            * `GET <apiUrl>/v1/auth/refresh/<token>`. Default: the origin of `authorizationUrl`.
            * @visibility backend
@@ -142,12 +149,11 @@ export interface Config {
           /**
            * Renewal window: a refresh renews the Palette session token at Palette only when it
            * has this much time left or less; before that, refresh makes no call to Palette. A
-           * number of SECONDS or a duration (`'5m'`, `'PT5M'`, `{ minutes: 5 }`); at least 180
+           * duration (`'5m'`, `'PT5M'`, `{ minutes: 5 }`; a bare number is refused); at least 180
            * seconds (the frontend refreshes 180 s before expiry). Default: 5 minutes.
            * @visibility backend
            */
           sessionRenewalWindow?:
-            | number
             | string
             | {
                 years?: number;
@@ -180,8 +186,8 @@ export interface Config {
            */
           callbackUrl?: string;
           /**
-           * Backstage: lifetime of the refresh cookie (Backstage's default: 1000 days). The
-           * session itself ends when the Palette session token expires.
+           * Absolute lifetime of a session (default `12h`, at least one minute): the session
+           * record ends then, whatever renewals happened, and the refresh cookie has this Max-Age.
            * @visibility backend
            */
           sessionDuration?:

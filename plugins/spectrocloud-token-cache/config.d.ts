@@ -2,15 +2,18 @@ export interface Config {
   spectrocloud?: {
     /** The SpectroCloud session token cache (see the package README). */
     tokenCache?: {
-      /** Most session tokens held per backend process (least recently used evicted). Default 10000. */
+      /**
+       * Most entries of the in-process view (the seed API's map) per backend process, least
+       * recently used evicted; in-process session records are bounded to 4x this. Default 10000.
+       */
       maxEntries?: number;
-      /** How often expired tokens are swept from the in-process tier, in seconds. Default 60. */
+      /** How often expired tokens are swept from the in-process view, in seconds. Default 60. */
       sweepIntervalSeconds?: number;
       /**
-       * Turns on the shared tier: tokens are also kept, encrypted, in the store configured under
-       * `backend.cache` (`store: redis | valkey | memcache | memory ...`), so every backend
-       * instance sees every signed-in user's token and tokens survive restarts. Requires
-       * `encryptionKeys` and `keyHashSecret`. Default `false`.
+       * Keeps the session records (one per sign-in), encrypted, in the store configured under
+       * `backend.cache` (`store: redis | valkey | memcache | memory ...`) instead of the process:
+       * every backend instance refreshes, renews and ends the same sessions, and they survive
+       * restarts. Requires `encryptionKeys` and `keyHashSecret`. Default `false`.
        */
       shared?: boolean;
       /**
@@ -32,11 +35,10 @@ export interface Config {
       /** Namespace of the shared entries in the cache store. Default `spectrocloud-token-cache`. */
       namespace?: string;
       /**
-       * Bound of each call to the shared store: milliseconds, a duration string (`'1s'`) or an
-       * object (`{ seconds: 1 }`). Default 1 second.
+       * Bound of each call to the shared store: a duration string (`'1s'`, `'500ms'`) or an
+       * object (`{ seconds: 1 }`); a bare number is refused (its unit would be ambiguous). Default 1 second.
        */
       sharedTimeout?:
-        | number
         | string
         | {
             years?: number;
@@ -53,7 +55,6 @@ export interface Config {
        * forms as `sharedTimeout`. Default 5 seconds.
        */
       sharedRetryInterval?:
-        | number
         | string
         | {
             years?: number;

@@ -6,6 +6,12 @@
  */
 
 export { startMockPalette } from './startMockPalette';
+export { HOSTILE_BODIES, startHostileBodyServer } from './hostileBodies';
+export type {
+  HostileBody,
+  HostileBodyServer,
+  HostileBodyServerOptions,
+} from './hostileBodies';
 export type {
   MockAuthorizeParams,
   MockEndpointFault,

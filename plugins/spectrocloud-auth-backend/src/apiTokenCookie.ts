@@ -5,15 +5,13 @@ import { Response } from 'express';
  * Backstage backend routes: `spectrocloud-api-token`.
  *
  * @remarks
- * Attributes: `HttpOnly`, `SameSite=Lax`, `Path=/`, `Max-Age=3600` (seconds), and `Secure` when the
- * provider's callback URL is https. Set after a successful sign-in or refresh (only when the sign-in
- * resolver succeeded and Palette delivered a session token); cleared on logout.
+ * Attributes: `HttpOnly`, `SameSite=Lax`, `Path=/`, `Max-Age` = the session token's remaining
+ * lifetime (seconds), and `Secure` when the provider's callback URL is https. Set after a
+ * successful sign-in or refresh (only when the sign-in resolver succeeded and Palette delivered a
+ * session token; re-set with the renewed token); cleared on logout and on a failed refresh.
  * @public
  */
 export const SPECTROCLOUD_API_TOKEN_COOKIE = 'spectrocloud-api-token';
-
-/** Lifetime of the cookie, in SECONDS. */
-export const API_TOKEN_COOKIE_MAX_AGE_SECONDS = 3600;
 
 function baseAttributes(secure: boolean) {
   return {
@@ -24,15 +22,19 @@ function baseAttributes(secure: boolean) {
   };
 }
 
-/** Sets the cookie on `res` (before the response ends). */
+/**
+ * Sets the cookie on `res` (before the response ends).
+ * @param maxAgeSeconds - the session token's remaining lifetime, in SECONDS
+ */
 export function setApiTokenCookie(
   res: Response,
   sessionToken: string,
   secure: boolean,
+  maxAgeSeconds: number,
 ): void {
   res.cookie(SPECTROCLOUD_API_TOKEN_COOKIE, sessionToken, {
     ...baseAttributes(secure),
-    maxAge: API_TOKEN_COOKIE_MAX_AGE_SECONDS * 1000,
+    maxAge: Math.max(0, Math.floor(maxAgeSeconds)) * 1000,
   });
 }
 

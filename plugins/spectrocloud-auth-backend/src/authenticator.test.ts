@@ -5,6 +5,11 @@ import { encodeOAuthState } from '@backstage/plugin-auth-node';
 import { compactDecrypt } from 'jose';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import {
+  createMemoryKeyValueStore,
+  SessionStore,
+  SpectroCloudSessions,
+} from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import { createSpectroCloudAuthenticator } from './authenticator';
 import {
   createFakePalette,
@@ -31,9 +36,12 @@ afterEach(() => {
 });
 afterAll(() => server.close());
 
-function setup(extraConfig: Record<string, unknown> = {}) {
+function setup(
+  extraConfig: Record<string, unknown> = {},
+  sessions?: SpectroCloudSessions,
+) {
   const logger = mockServices.logger.mock();
-  const authenticator = createSpectroCloudAuthenticator({ logger });
+  const authenticator = createSpectroCloudAuthenticator({ logger, sessions });
   const ctx = authenticator.initialize({
     callbackUrl: CALLBACK,
     config: new ConfigReader({
@@ -179,9 +187,15 @@ describe('authenticate', () => {
     expect(call.form.get('code')).toBe('opaque-authorization-code-123');
     expect(call.form.get('redirect_uri')).toBe(CALLBACK);
     expect(call.form.has('client_secret')).toBe(false);
+    // RFC 6749 §2.3.1: id and secret are form-urlencoded, then joined with ':' and base64-encoded.
+    const form = (v: string) =>
+      encodeURIComponent(v).replace(
+        /[-_.!~*'()]/g,
+        c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+      );
     expect(call.authorization).toBe(
       `Basic ${Buffer.from(
-        `${palette.clientId}:${palette.clientSecret}`,
+        `${form(palette.clientId)}:${form(palette.clientSecret)}`,
       ).toString('base64')}`,
     );
     const verifier = call.form.get('code_verifier')!;
@@ -199,7 +213,8 @@ describe('authenticate', () => {
       tokenType: 'Bearer',
       scope: 'openid profile email',
       expiresInSeconds: 900,
-      refreshTokenExpiresInSeconds: 900,
+      // the absolute session lifetime (sessionDuration, default 12 h)
+      refreshTokenExpiresInSeconds: 12 * 3600,
     });
     // The refresh token is a sealed JWE, not a readable token.
     expect(session.refreshToken!.split('.')).toHaveLength(5);
@@ -221,6 +236,7 @@ describe('authenticate', () => {
     const s = setup({ tokenEndpointAuthMethod: 'client_secret_post' });
     const { result, calls } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce }),
       }),
@@ -241,6 +257,7 @@ describe('authenticate', () => {
       s,
       async nonce =>
         HttpResponse.json({
+          access_token: 'opaque-access-token',
           token_type: 'bearer',
           id_token: await palette.idToken({ nonce }),
         }),
@@ -264,6 +281,7 @@ describe('authenticate', () => {
         s,
         async nonce =>
           HttpResponse.json({
+            access_token: 'opaque-access-token',
             token_type: 'bearer',
             id_token: await palette.idToken({ nonce }),
             ...(viaCode ? {} : { refresh_token: foreign }),
@@ -286,6 +304,7 @@ describe('authenticate', () => {
     });
     const { result } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce }),
         refresh_token: sessionToken,
@@ -318,6 +337,7 @@ describe('authenticate', () => {
     const s = setup();
     const { result } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce, exp: NOW + 1200 }),
         refresh_token: 'opaque-refresh-token',
@@ -386,6 +406,7 @@ describe('authenticate', () => {
     });
     const { result, nonce } = await runFlow(s, async n =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await makeIdToken(n),
         refresh_token: sessionToken,
@@ -434,6 +455,23 @@ describe('authenticate', () => {
     expect(error.message).not.toContain('secret-detail');
   });
 
+  it('names the status of a 4xx answer that is not JSON', async () => {
+    const s = setup();
+    const { result } = await runFlow(
+      s,
+      () =>
+        new HttpResponse('<html>forbidden secret-detail</html>', {
+          status: 403,
+          headers: { 'Content-Type': 'text/html' },
+        }),
+    );
+    const error = await expectAuthError(
+      result,
+      'Palette token endpoint answered with HTTP 403',
+    );
+    expect(error.message).not.toContain('secret-detail');
+  });
+
   it('reports a non-JSON success response', async () => {
     const s = setup();
     const { result } = await runFlow(
@@ -460,6 +498,7 @@ describe('authenticate', () => {
     );
     const { result } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce }),
       }),
@@ -471,7 +510,7 @@ describe('authenticate', () => {
   });
 
   it('gives up on a token endpoint that hangs within the configured timeout', async () => {
-    const s = setup({ timeout: 200 });
+    const s = setup({ timeout: { milliseconds: 200 } });
     const { result } = await runFlow(s, async () => {
       await delay('infinite');
       return HttpResponse.json({});
@@ -491,6 +530,20 @@ describe('authenticate', () => {
     await expectAuthError(
       result,
       'Palette token endpoint returned no ID token',
+    );
+  });
+
+  it('refuses a token response without an access token (RFC 6749 §5.1), naming the field', async () => {
+    const s = setup();
+    const { result } = await runFlow(s, async nonce =>
+      HttpResponse.json({
+        token_type: 'bearer',
+        id_token: await palette.idToken({ nonce }),
+      }),
+    );
+    await expectAuthError(
+      result,
+      'Palette token endpoint returned an invalid access_token',
     );
   });
 
@@ -517,6 +570,7 @@ describe('authenticate', () => {
 describe('endpoints', () => {
   const tokenReply = async (nonce: string) =>
     HttpResponse.json({
+      access_token: 'opaque-access-token',
       token_type: 'bearer',
       id_token: await palette.idToken({ nonce }),
     });
@@ -631,6 +685,7 @@ describe('refresh', () => {
     });
     const { result } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce }),
         refresh_token: sessionToken,
@@ -660,9 +715,10 @@ describe('refresh', () => {
     });
   });
 
-  it('works on another instance with the same configuration', async () => {
-    const signedIn = await signIn(setup());
-    const other = setup();
+  it('works on another instance with the same configuration and session store', async () => {
+    const sessions = new SessionStore({ kv: createMemoryKeyValueStore(100) });
+    const signedIn = await signIn(setup({}, sessions));
+    const other = setup({}, sessions);
     const refreshed = await other.authenticator.refresh(
       {
         scope: '',
@@ -672,6 +728,38 @@ describe('refresh', () => {
       other.ctx,
     );
     expect(refreshed.session.accessToken).toBe(signedIn.sessionToken);
+  });
+
+  it('refuses a genuine cookie whose session record this store does not hold', async () => {
+    const signedIn = await signIn(setup());
+    const other = setup(); // its own, unshared session store
+    await expectAuthError(
+      other.authenticator.refresh(
+        {
+          scope: '',
+          refreshToken: signedIn.session.refreshToken!,
+          req: {} as any,
+        },
+        other.ctx,
+      ),
+      'The SpectroCloud session has ended; sign in again',
+    );
+  });
+
+  it('refuses the cookie after logout', async () => {
+    const s = setup();
+    const { session } = await signIn(s);
+    await s.authenticator.logout!(
+      { refreshToken: session.refreshToken!, req: {} as any },
+      s.ctx,
+    );
+    await expectAuthError(
+      s.authenticator.refresh(
+        { scope: '', refreshToken: session.refreshToken!, req: {} as any },
+        s.ctx,
+      ),
+      'The SpectroCloud session has ended; sign in again',
+    );
   });
 
   it('rejects a tampered sealed token', async () => {
@@ -716,27 +804,43 @@ describe('refresh', () => {
     );
   });
 
-  it('rejects a seal whose expiry passed', async () => {
-    const realNow = Math.floor(new Date().getTime() / 1000);
-    jest.spyOn(Date, 'now').mockReturnValue(realNow * 1000);
-    const s = setup();
-    const { session } = await signIn(s, realNow + 1);
-    while (new Date().getTime() < (realNow + 1) * 1000) {
-      await new Promise(r => setTimeout(r, 50));
-    }
+  it('rejects a session past its absolute lifetime (sessionDuration)', async () => {
+    const s = setup({ sessionDuration: { minutes: 10 } });
+    const { session } = await signIn(s);
+    expect(session.refreshTokenExpiresInSeconds).toBe(600);
+    // The session token (900 s) would still be valid; the session is not.
+    jest.spyOn(Date, 'now').mockReturnValue((NOW + 600) * 1000);
     await expectAuthError(
       s.authenticator.refresh(
         { scope: '', refreshToken: session.refreshToken!, req: {} as any },
         s.ctx,
       ),
-      'The SpectroCloud session has expired; sign in again',
+      'The SpectroCloud session has ended; sign in again',
     );
+  });
+
+  it('gives the earliest of the ID token, session token and session ends as expiresInSeconds', async () => {
+    const s = setup();
+    const sessionToken = await palette.sessionToken({
+      email: 'alice@example.com',
+      exp: NOW + 900,
+    });
+    const { result } = await runFlow(s, async nonce =>
+      HttpResponse.json({
+        access_token: 'opaque-access-token',
+        token_type: 'bearer',
+        id_token: await palette.idToken({ nonce, exp: NOW + 600 }),
+        refresh_token: sessionToken,
+      }),
+    );
+    expect((await result).session.expiresInSeconds).toBe(600);
   });
 
   it('rejects a session without a session token once the ID token expired', async () => {
     const s = setup();
     const { result } = await runFlow(s, async nonce =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({ nonce, exp: NOW + 30 }),
       }),

@@ -1,43 +1,57 @@
+import { randomBytes } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { AuthenticationError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   createOAuthAuthenticator,
   decodeOAuthState,
   OAuthAuthenticator,
 } from '@backstage/plugin-auth-node';
+import {
+  createMemoryKeyValueStore,
+  SessionStore,
+  SessionStoreUnavailableError,
+  SpectroCloudSessions,
+} from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import { jwtDecode } from 'jwt-decode';
-import { generators } from 'openid-client';
+import { calculatePKCECodeChallenge } from 'oauth4webapi';
 import {
   normalizeScope,
   readSpectroCloudProviderSettings,
   SpectroCloudProviderSettings,
 } from './config';
 import { readAuthorizationResponse } from './authorizationResponse';
-import { withDeadline } from './deadline';
-import { ErrorContextEndpoints, toAuthenticationError } from './errors';
+import { toAuthenticationError } from './errors';
 import {
   deriveFlowKeys,
   deriveOidcNonce,
   derivePkceVerifier,
   FlowKeys,
 } from './flowKeys';
-import { validateIdToken } from './idToken';
+import { verifyIdToken } from './idToken';
 import { PaletteClientProvider } from './paletteClient';
+import { exchangeAuthorizationCode } from './tokenExchange';
 import {
   profileFromClaims,
   SpectroCloudProfile,
   toProfileInfo,
 } from './profile';
-import { CallbackReplayGuard, createMemoryReplayGuard } from './replayGuard';
-import { SealedSessionContent, unsealSession } from './sealedSession';
-import { buildAuthenticatorResult, nowInSeconds } from './session';
-import { createSessionRenewer, SessionRenewer } from './sessionRenewal';
+import { sealSession, unsealSession } from './sealedSession';
 import {
-  findPaletteSessionToken,
-  PaletteSessionToken,
-  readPaletteSessionToken,
-  sessionTokenBelongsTo,
-} from './sessionToken';
+  buildAuthenticatorResult,
+  nowInSeconds,
+  SpectroCloudAuthenticatorResult,
+} from './session';
+import { renewedSessionRecord, SessionEndedError } from './sessionRenewal';
+import { findPaletteSessionToken, sessionTokenBelongsTo } from './sessionToken';
+
+/**
+ * How long a used sign-in flow is remembered, in MILLISECONDS: longer than Backstage's nonce
+ * cookie (10 minutes), after which a callback of that flow is refused anyway.
+ */
+export const CALLBACK_REPLAY_WINDOW_MS = 15 * 60 * 1000;
 
 /**
  * Per-environment state of the authenticator (one per `auth.providers.spectrocloud.<env>`).
@@ -48,7 +62,7 @@ export interface SpectroCloudAuthenticatorContext {
   callbackUrl: string;
   keys: FlowKeys;
   clients: PaletteClientProvider;
-  replayGuard: CallbackReplayGuard;
+  sessions: SpectroCloudSessions;
 }
 
 /** Options of {@link createSpectroCloudAuthenticator}. */
@@ -56,20 +70,29 @@ export interface SpectroCloudAuthenticatorOptions {
   /** Receives warnings (never with tokens or personal data). */
   logger?: LoggerService;
   /**
-   * Where used flows are remembered to refuse replayed callbacks. Default: in this process only
-   * (one guard per auth environment).
+   * Where the session records (and the used-flow marks that refuse replayed callbacks) live.
+   * Default: in this process only (one store per auth environment).
    */
-  replayGuard?: CallbackReplayGuard;
-  /**
-   * Finds and renews the Palette session token on refresh. Default: one without a token cache
-   * (renews from the sealed refresh cookie only).
-   */
-  sessionRenewer?: SessionRenewer;
-  /**
-   * Called when the refresh of a genuine session (sealed by this backend, possibly expired) fails,
-   * before the 401 is sent, with the session's email: clears the cookie and cache entry.
-   */
-  onSessionEnded?: (email: string) => Promise<void>;
+  sessions?: SpectroCloudSessions;
+}
+
+/**
+ * The parameters of the authorization response: the query of a GET callback, the form body of a
+ * POST one (`response_mode=form_post`); only string values are kept.
+ */
+function callbackParams(req: {
+  method?: string;
+  query?: unknown;
+  body?: unknown;
+}): Record<string, string> {
+  const source = req.method === 'POST' ? req.body : req.query;
+  const params: Record<string, string> = {};
+  if (source && typeof source === 'object') {
+    for (const [key, value] of Object.entries(source)) {
+      if (typeof value === 'string') params[key] = value;
+    }
+  }
+  return params;
 }
 
 function stateNonceOf(state: string): string {
@@ -86,29 +109,14 @@ function stateNonceOf(state: string): string {
 }
 
 /**
- * Opens the sealed refresh token of a session (see `sealSession`).
- * @throws AuthenticationError when it is invalid or expired
+ * The error a sign-in or refresh fails with: a 503-class `ServiceUnavailableError` when the
+ * shared session store is down (nothing can be decided without it), else an `AuthenticationError`
+ * with a fixed message (see `toAuthenticationError`).
  */
-export function openSealedSession(
-  refreshToken: string,
-  ctx: SpectroCloudAuthenticatorContext,
-): Promise<SealedSessionContent> {
-  return unsealSession(refreshToken, ctx.keys.sealKey);
-}
-
-/** The email of a genuine seal past its expiry, else `undefined` (never throws). */
-async function emailOfExpiredSeal(
-  refreshToken: string,
-  ctx: SpectroCloudAuthenticatorContext,
-): Promise<string | undefined> {
-  try {
-    const { idToken } = await unsealSession(refreshToken, ctx.keys.sealKey, {
-      allowExpired: true,
-    });
-    return profileFromClaims(jwtDecode(idToken), ctx.settings).email;
-  } catch {
-    return undefined;
-  }
+function failure(error: unknown): Error {
+  return error instanceof SessionStoreUnavailableError
+    ? new ServiceUnavailableError(error.message)
+    : toAuthenticationError(error);
 }
 
 /**
@@ -119,9 +127,6 @@ export function createSpectroCloudAuthenticator(
   options: SpectroCloudAuthenticatorOptions = {},
 ): OAuthAuthenticator<SpectroCloudAuthenticatorContext, SpectroCloudProfile> {
   const { logger } = options;
-  const sharedGuard = options.replayGuard;
-  const renewer =
-    options.sessionRenewer ?? createSessionRenewer({ logger: options.logger });
 
   return createOAuthAuthenticator<
     SpectroCloudAuthenticatorContext,
@@ -137,46 +142,52 @@ export function createSpectroCloudAuthenticator(
         settings,
         callbackUrl,
         keys: deriveFlowKeys(settings.clientSecret, settings.clientId),
-        clients: new PaletteClientProvider({ settings, callbackUrl, logger }),
-        replayGuard: sharedGuard ?? createMemoryReplayGuard(),
+        clients: new PaletteClientProvider({ settings, logger }),
+        sessions:
+          options.sessions ??
+          new SessionStore({ kv: createMemoryKeyValueStore(100_000) }),
       };
     },
 
     async start(input, ctx) {
       try {
-        const { client } = await ctx.clients.getClient();
+        const { endpoints } = await ctx.clients.getClient();
         const stateNonce = stateNonceOf(input.state);
         const verifier = derivePkceVerifier(ctx.keys, stateNonce);
-        const url = client.authorizationUrl({
+        // OAuth 2.0 §4.1.1 + OIDC Core §3.1.2.1 + PKCE RFC 7636 §4.3.
+        const url = new URL(endpoints.authorizationEndpoint);
+        const params: Record<string, string> = {
+          client_id: ctx.settings.clientId,
           scope: normalizeScope(ctx.settings.scope, input.scope),
+          response_type: 'code',
+          redirect_uri: ctx.callbackUrl,
           state: input.state,
           nonce: deriveOidcNonce(ctx.keys, stateNonce),
-          code_challenge: generators.codeChallenge(verifier),
+          code_challenge: await calculatePKCECodeChallenge(verifier),
           code_challenge_method: 'S256',
-          redirect_uri: ctx.callbackUrl,
           ...(ctx.settings.prompt ? { prompt: ctx.settings.prompt } : {}),
           ...(ctx.settings.maxAgeSeconds === undefined
             ? {}
-            : { max_age: ctx.settings.maxAgeSeconds }),
-        });
-        return { url };
+            : { max_age: String(ctx.settings.maxAgeSeconds) }),
+        };
+        for (const [key, value] of Object.entries(params)) {
+          url.searchParams.set(key, value);
+        }
+        return { url: url.toString() };
       } catch (error) {
-        throw toAuthenticationError(error, ctx.settings.timeoutMs);
+        throw toAuthenticationError(error);
       }
     },
 
     async authenticate(input, ctx) {
       const { settings } = ctx;
-      const { timeoutMs } = settings;
-      let endpoints: ErrorContextEndpoints | undefined;
       try {
         const resolved = await ctx.clients.getClient();
-        endpoints = resolved.endpoints;
-        const { client, jwks } = resolved;
+        const { jwks } = resolved;
         // Backstage checked the state of the QUERY against the nonce cookie; a POST body may carry
         // another one, which must not choose the PKCE verifier and nonce of this exchange.
         const { code, state } = readAuthorizationResponse(
-          client.callbackParams(input.req),
+          callbackParams(input.req),
           {
             queryState: input.req.query?.state,
             issuer: resolved.endpoints.issuer,
@@ -185,37 +196,33 @@ export function createSpectroCloudAuthenticator(
         );
         const stateNonce = stateNonceOf(state);
         const nonce = deriveOidcNonce(ctx.keys, stateNonce);
-        if (!(await ctx.replayGuard.markUsed(nonce))) {
+        if (
+          !(await ctx.sessions.claimOnce(
+            `callback:${nonce}`,
+            CALLBACK_REPLAY_WINDOW_MS,
+          ))
+        ) {
           throw new AuthenticationError(
             'This authorization response was already used; start the sign-in again',
           );
         }
-        const tokenSet = await withDeadline(
-          client.grant({
-            grant_type: 'authorization_code',
-            code,
-            redirect_uri: ctx.callbackUrl,
-            code_verifier: derivePkceVerifier(ctx.keys, stateNonce),
-          }),
-          timeoutMs,
-        );
-        const idToken = tokenSet.id_token;
-        if (typeof idToken !== 'string' || !idToken) {
-          throw new AuthenticationError(
-            'Palette token endpoint returned no ID token',
-          );
-        }
-        const claims = await validateIdToken(idToken, jwks, {
+        const tokenSet = await exchangeAuthorizationCode({
+          settings,
           issuer: resolved.endpoints.issuer,
+          tokenEndpoint: resolved.endpoints.tokenEndpoint,
+          code,
+          redirectUri: ctx.callbackUrl,
+          codeVerifier: derivePkceVerifier(ctx.keys, stateNonce),
+          nonce,
+        });
+        const { idToken, claims } = tokenSet;
+        await verifyIdToken(idToken, claims, jwks, {
           clientId: settings.clientId,
           algorithms: settings.idTokenSigningAlgs,
-          clockToleranceSeconds: settings.clockToleranceSeconds,
-          nonce,
-          maxAgeSeconds: settings.maxAgeSeconds,
         });
         const profile = profileFromClaims(claims, settings);
         let sessionToken = findPaletteSessionToken({
-          refreshToken: tokenSet.refresh_token,
+          refreshToken: tokenSet.refreshToken,
           code,
         });
         if (
@@ -236,76 +243,101 @@ export function createSpectroCloudAuthenticator(
             'SpectroCloud sign-in: Palette returned no session token (neither the refresh_token nor the authorization code is an HS256 JWT); Palette API calls will not work for this session',
           );
         }
-        return await buildAuthenticatorResult({
-          profile,
+        const now = nowInSeconds();
+        const record = {
+          id: randomBytes(32).toString('base64url'),
+          email: profile.email,
           idToken,
-          sessionToken,
+          idTokenExpiresAt: typeof claims.exp === 'number' ? claims.exp : now,
+          ...(sessionToken
+            ? {
+                sessionToken: {
+                  token: sessionToken.token,
+                  expiresAt: sessionToken.expiresAt,
+                },
+              }
+            : {}),
           scope: tokenSet.scope ?? ctx.settings.scope,
-          sealKey: ctx.keys.sealKey,
+          createdAt: now,
+          expiresAt: now + settings.sessionDurationSeconds,
+        };
+        await ctx.sessions.create(record);
+        return buildAuthenticatorResult({
+          profile,
+          record: { ...record, state: 'live' },
+          sealed: await sealSession(
+            record.id,
+            ctx.keys.sealKey,
+            record.expiresAt,
+          ),
         });
       } catch (error) {
-        throw toAuthenticationError(error, timeoutMs, endpoints);
+        throw failure(error);
       }
     },
 
-    async refresh(input, ctx) {
-      let email: string | undefined;
+    async refresh(input, ctx): Promise<SpectroCloudAuthenticatorResult> {
+      let liveSessionId: string | undefined;
       try {
-        const content = await openSealedSession(input.refreshToken, ctx);
-        // The ID token was verified at sign-in; the AEAD seal protects its integrity since.
-        const profile = profileFromClaims(
-          jwtDecode<Record<string, unknown>>(content.idToken),
-          ctx.settings,
+        const sessionId = await unsealSession(
+          input.refreshToken,
+          ctx.keys.sealKey,
         );
-        email = profile.email;
-        const idTokenExp = profile.claims.exp;
-        if (typeof idTokenExp !== 'number' || idTokenExp <= nowInSeconds()) {
-          throw new AuthenticationError(
+        const record = await ctx.sessions.get(sessionId);
+        if (!record || record.state !== 'live') {
+          throw new SessionEndedError(
+            'The SpectroCloud session has ended; sign in again',
+          );
+        }
+        liveSessionId = sessionId;
+        if (record.idTokenExpiresAt <= nowInSeconds()) {
+          throw new SessionEndedError(
             'The SpectroCloud ID token has expired; sign in again',
           );
         }
-        let sessionToken: PaletteSessionToken | undefined;
-        let sealed: string | undefined = input.refreshToken;
-        if (content.sessionToken) {
-          const sealedToken = readPaletteSessionToken(content.sessionToken);
-          if (!sealedToken) {
-            throw new AuthenticationError(
-              'The SpectroCloud session cookie is invalid; sign in again',
-            );
-          }
-          sessionToken = await renewer.currentSessionToken({
-            email: profile.email,
-            sealedToken,
-            settings: ctx.settings,
-          });
-          if (sessionToken.token !== content.sessionToken) {
-            // Renewed (here or by another tab/instance): Backstage re-sets its refresh cookie.
-            sealed = undefined;
-          }
-        }
-        return await buildAuthenticatorResult({
+        const current = await renewedSessionRecord(record, {
+          sessions: ctx.sessions,
+          settings: ctx.settings,
+          logger,
+        });
+        // The ID token was verified at sign-in; the record (encrypted in a shared store) kept it.
+        const profile = profileFromClaims(
+          jwtDecode<Record<string, unknown>>(current.idToken),
+          ctx.settings,
+        );
+        return buildAuthenticatorResult({
           profile,
-          idToken: content.idToken,
-          sessionToken,
-          scope: normalizeScope(ctx.settings.scope, input.scope),
-          sealKey: ctx.keys.sealKey,
-          sealed,
+          record: {
+            ...current,
+            scope: normalizeScope(ctx.settings.scope, input.scope),
+          },
+          sealed: input.refreshToken,
         });
       } catch (error) {
-        try {
-          // A genuine but expired seal still names the user whose cookie and cache entry to clear;
-          // a forged or tampered cookie names nobody and changes nothing.
-          email ??= await emailOfExpiredSeal(input.refreshToken, ctx);
-          if (email) {
-            await options.onSessionEnded?.(email);
-          }
-        } catch {
-          logger?.warn(
-            'SpectroCloud refresh: the ended session could not be cleared from the token cache',
-          );
+        if (liveSessionId && error instanceof SessionEndedError) {
+          // A live session that cannot continue (expired ID or session token) ends for every
+          // identity lookup too; a store failure here leaves it to expire.
+          await ctx.sessions.end(liveSessionId).catch(() => undefined);
         }
-        throw toAuthenticationError(error, ctx.settings.timeoutMs);
+        throw failure(error);
       }
+    },
+
+    async logout(input, ctx) {
+      const { logoutUrl } = ctx.settings;
+      const result = logoutUrl ? { logoutUrl } : undefined;
+      if (!input.refreshToken) {
+        return result;
+      }
+      let sessionId: string;
+      try {
+        sessionId = await unsealSession(input.refreshToken, ctx.keys.sealKey);
+      } catch {
+        // Invalid or expired: names no live session.
+        return result;
+      }
+      await ctx.sessions.end(sessionId);
+      return result;
     },
   });
 }
@@ -322,28 +354,35 @@ export function createSpectroCloudAuthenticator(
  *   discovery names another issuer, or fails with `discovery: required`.
  * - `authenticate`: checks the authorization response (`state` equal to the query's, RFC 9207
  *   `iss`, `error`, `code`) and that the flow was not used before (replay guard), all before any
- *   token request; openid-client exchanges the code (client_secret_basic or client_secret_post,
- *   with the code verifier; bounded by `timeout`); `validateIdToken` validates the ID token
- *   (allow-listed algorithm, signature via the cached JWKS with a rate-limited refetch on unknown
- *   keys, exact `iss`, `aud`/`azp`, `exp`/`iat`/`nbf` with `clockToleranceSeconds`, `sub`, `nonce`,
- *   `auth_time` with `maxAge`). The profile comes from the verified claims (email from `email` or
+ *   token request; oauth4webapi sends the token request (client_secret_basic or
+ *   client_secret_post, with the code verifier) through `fetchBounded` (aborted at `timeout`, the
+ *   body capped at `maxResponseBytes`) and validates the response and the ID token's claims
+ *   (allow-listed algorithm, exact `iss`, `aud`/`azp`, `exp`/`iat`/`nbf` with
+ *   `clockToleranceSeconds`, `sub`, `nonce`, `auth_time` with `maxAge`); `verifyIdToken` adds
+ *   `azp` with one audience, a non-empty `sub` and the signature via the cached JWKS (a
+ *   rate-limited refetch on unknown keys). The profile comes from the verified claims (email from `email` or
  *   `emailClaim`, lower-cased; `email_verified: false` refused unless `allowUnverifiedEmail`).
- *   The session's `accessToken` is the Palette session token (the `refresh_token` when it is an
- *   HS256 JWT, else the authorization code when that is one, else `''`), `idToken` the ID token,
- *   `expiresInSeconds` the seconds until the session token's `exp` (else the ID token's), and
- *   `refreshToken` an encrypted JWE (`dir`, `A256GCM`) holding both tokens that Backstage keeps in
- *   its httpOnly refresh cookie. Rejected after the exchange: a session token whose `email` claim
- *   names another user than the verified ID token.
- * - `refresh`: opens that JWE; the ID token must be unexpired. The Palette session token handed
- *   out is the newest of the token cache entry and the sealed one; while it has more than
- *   `sessionRenewalWindow` (default 300 s) left there is no call to Palette, inside the window it is
- *   renewed with `GET <apiUrl>/v1/auth/refresh/<token>` (one call per token in this process, bounded
- *   by `timeout`) and a new JWE is returned. A rejected renewal (4xx) or an expired token is an
- *   `AuthenticationError` (401); Palette unavailable (5xx, timeout) keeps the still valid token.
+ *   After the exchange a session record is created (random 256-bit id; email, ID token and its
+ *   `exp`, Palette session token and its `exp`, scope, created time, absolute end = now +
+ *   `sessionDuration`, default 12 h) in the session store. The session's `accessToken` is the
+ *   Palette session token (the `refresh_token` when it is an HS256 JWT, else the authorization
+ *   code when that is one, else `''`), `idToken` the ID token, `expiresInSeconds` the seconds until
+ *   the first of the ID token's `exp`, the session token's `exp` and the absolute end, and
+ *   `refreshToken` a JWE (`dir`, `A256GCM`) holding only the session id. Rejected after the
+ *   exchange: a session token whose `email` claim names another user than the verified ID token.
+ * - `refresh`: opens that JWE and loads the record: missing, ended (logout on any instance),
+ *   past its absolute end or with an expired ID token is an `AuthenticationError` (401). While the
+ *   Palette session token has more than `sessionRenewalWindow` (default 300 s) left there is no
+ *   call to Palette; inside it the token is renewed with `GET <apiUrl>/v1/auth/refresh/<token>`
+ *   (at most one call per token across instances sharing the store, bounded by `timeout`) and
+ *   the record updated. A rejected renewal (4xx) ends the record (401); Palette unavailable (5xx,
+ *   timeout) keeps the still valid token. The refresh token is handed back unchanged.
+ * - `logout`: ends the record named by the refresh token (every instance refuses it from then on).
  *
  * Every failure is an `AuthenticationError` with a fixed message (no tokens, codes, nonces,
- * verifiers, secrets or emails). Without a logger, warnings are dropped: the provider factory of
- * this package passes the module's logger.
+ * verifiers, secrets or emails), except a session store that does not answer (shared mode):
+ * a `ServiceUnavailableError` (503 class). Without a logger, warnings are dropped: the provider
+ * factory of this package passes the module's logger.
  *
  * @public
  */

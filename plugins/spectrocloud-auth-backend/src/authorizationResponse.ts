@@ -1,5 +1,4 @@
 import { AuthenticationError } from '@backstage/errors';
-import { CallbackParamsType } from 'openid-client';
 import { safeOAuthCode } from './errors';
 
 /** What the authorization response is checked against. */
@@ -14,7 +13,7 @@ export interface AuthorizationResponseExpectations {
 
 /**
  * Checks the parameters of an authorization response (code flow) BEFORE any token request, in the
- * order openid-client's `callback` uses: `state` present and equal to the query's (a POST body must
+ * usual order of OpenID Connect clients: `state` present and equal to the query's (a POST body must
  * not choose another flow's PKCE verifier and nonce); `iss` (RFC 9207) equal to the issuer when
  * present, required when the provider announces it; an `error` parameter; a `code`.
  *
@@ -22,7 +21,7 @@ export interface AuthorizationResponseExpectations {
  * @throws AuthenticationError with a fixed message (the error code only when it is well-formed)
  */
 export function readAuthorizationResponse(
-  params: CallbackParamsType,
+  params: Record<string, unknown>,
   expected: AuthorizationResponseExpectations,
 ): { code: string; state: string } {
   const { state } = params;

@@ -18,6 +18,7 @@ describe('readSpectroCloudProviderSettings', () => {
       prompt: undefined,
       scope: 'openid profile email',
       timeoutMs: 10_000,
+      maxResponseBytes: 1024 * 1024,
       tokenEndpointAuthMethod: 'client_secret_basic',
       issuer: undefined,
       discovery: 'auto',
@@ -28,8 +29,21 @@ describe('readSpectroCloudProviderSettings', () => {
       allowUnverifiedEmail: false,
       apiUrl: new URL(base.authorizationUrl).origin,
       sessionRenewalWindowSeconds: 300,
+      sessionDurationSeconds: 12 * 3600,
       logoutUrl: undefined,
     });
+  });
+
+  it('reads sessionDuration as the absolute session lifetime, at least a minute', () => {
+    expect(read({ sessionDuration: '8h' }).sessionDurationSeconds).toBe(
+      8 * 3600,
+    );
+    expect(
+      read({ sessionDuration: { minutes: 30 } }).sessionDurationSeconds,
+    ).toBe(1800);
+    expect(() => read({ sessionDuration: { seconds: 5 } })).toThrow(
+      /'sessionDuration' must be at least one minute/,
+    );
   });
 
   it('reads the session renewal settings', () => {
@@ -44,7 +58,7 @@ describe('readSpectroCloudProviderSettings', () => {
       sessionRenewalWindowSeconds: 600,
       logoutUrl: 'https://p.test/logout',
     });
-    expect(read({ sessionRenewalWindow: 240 })).toMatchObject({
+    expect(read({ sessionRenewalWindow: '240s' })).toMatchObject({
       sessionRenewalWindowSeconds: 240,
     });
     expect(() => read({ sessionRenewalWindow: '2m' })).toThrow(
@@ -60,7 +74,7 @@ describe('readSpectroCloudProviderSettings', () => {
         jwksUrl: 'https://p.test/keys',
         idTokenSigningAlgs: ['PS256', 'RS256', 'ES256'],
         clockToleranceSeconds: 30,
-        maxAge: 600,
+        maxAge: '10m',
         emailClaim: 'preferred_username',
         allowUnverifiedEmail: true,
       }),
@@ -76,7 +90,7 @@ describe('readSpectroCloudProviderSettings', () => {
     });
     expect(read({ maxAge: '15m' }).maxAgeSeconds).toBe(900);
     expect(read({ maxAge: { hours: 1 } }).maxAgeSeconds).toBe(3600);
-    expect(read({ maxAge: 0 }).maxAgeSeconds).toBe(0);
+    expect(read({ maxAge: '0s' }).maxAgeSeconds).toBe(0);
     expect(read({ clockToleranceSeconds: 0 }).clockToleranceSeconds).toBe(0);
   });
 
@@ -101,7 +115,11 @@ describe('readSpectroCloudProviderSettings', () => {
     ],
     [{ clockToleranceSeconds: -1 }, "'clockToleranceSeconds' must be"],
     [{ clockToleranceSeconds: 3600 }, "'clockToleranceSeconds' must be"],
-    [{ maxAge: -5 }, "'maxAge' must be"],
+    [{ maxAge: 600 }, "'maxAge' must be a duration with its unit"],
+    [
+      { sessionRenewalWindow: 300 },
+      "'sessionRenewalWindow' must be a duration with its unit, e.g. '10s', '500ms'",
+    ],
     [{ emailClaim: 'a b' }, "'emailClaim' must be a claim name"],
     [{ issuer: 'not a url' }, "'issuer' is not a valid URL"],
     [{ jwksUrl: 'file:///etc/keys' }, "'jwksUrl' must be an http(s) URL"],
@@ -110,7 +128,7 @@ describe('readSpectroCloudProviderSettings', () => {
   });
 
   it.each([
-    [2500, 2500],
+    ['2500ms', 2500],
     ['3s', 3000],
     ['PT1.5S', 1500],
     [{ seconds: 4 }, 4000],
@@ -119,7 +137,10 @@ describe('readSpectroCloudProviderSettings', () => {
   });
 
   it('rejects bad values without echoing secrets', () => {
-    expect(() => read({ timeout: 0 })).toThrow('positive duration');
+    expect(() => read({ timeout: '0s' })).toThrow('positive duration');
+    expect(() => read({ timeout: 5000 })).toThrow(
+      "SpectroCloud auth provider: 'timeout' must be a duration with its unit, e.g. '10s', '500ms', '5m' or { seconds: 10 }: a bare number is refused because its unit would be ambiguous",
+    );
     expect(() => read({ timeout: '12' })).toThrow();
     expect(() => read({ tokenEndpointAuthMethod: 'private_key_jwt' })).toThrow(
       "'tokenEndpointAuthMethod' must be one of client_secret_basic, client_secret_post",

@@ -1,5 +1,6 @@
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
+import { Config } from '@backstage/config';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { readDurationSetting } from './durationSetting';
 import { SpectroCloudConfigurationError } from './configurationError';
 import {
   IdTokenValidationSettings,
@@ -54,8 +55,10 @@ export interface SpectroCloudProviderSettings
   /** Space-separated scope, always containing `openid`. */
   scope: string;
   prompt?: string;
-  /** Outbound HTTP timeout in MILLISECONDS. */
+  /** Deadline of each outbound HTTP call (aborted when it passes), in MILLISECONDS. */
   timeoutMs: number;
+  /** Largest accepted outbound response body, in BYTES (the call is aborted beyond it). */
+  maxResponseBytes: number;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   /**
    * Base URL of the Palette REST API (`GET <apiUrl>/v1/auth/refresh/<token>`), without a trailing
@@ -67,8 +70,38 @@ export interface SpectroCloudProviderSettings
    * has this many seconds left or fewer. Default 300; at least 180 (the frontend's refresh margin).
    */
   sessionRenewalWindowSeconds: number;
+  /**
+   * Absolute session lifetime in SECONDS (Backstage's `sessionDuration` of the provider, default
+   * {@link DEFAULT_SESSION_DURATION_SECONDS}): enforced from the session record, and the refresh
+   * cookie's Max-Age.
+   */
+  sessionDurationSeconds: number;
   /** Palette logout URL handed to the browser by `POST /logout`, if configured. */
   logoutUrl?: string;
+}
+
+/** Default absolute session lifetime, in SECONDS (12 hours). */
+export const DEFAULT_SESSION_DURATION_SECONDS = 12 * 3600;
+
+/**
+ * Reads Backstage's `sessionDuration` (`'12h'`, `'PT12H'`, `{ hours: 12 }`) in whole SECONDS;
+ * default {@link DEFAULT_SESSION_DURATION_SECONDS}.
+ * @throws SpectroCloudConfigurationError when it is not positive
+ */
+export function readSessionDurationSeconds(config: Config): number {
+  const seconds = Math.floor(
+    readDurationSetting(
+      config,
+      'sessionDuration',
+      DEFAULT_SESSION_DURATION_SECONDS * 1000,
+    )! / 1000,
+  );
+  if (seconds < 60) {
+    throw new SpectroCloudConfigurationError(
+      "SpectroCloud auth provider: 'sessionDuration' must be at least one minute",
+    );
+  }
+  return seconds;
 }
 
 /** Default renewal window, in SECONDS (5 minutes). */
@@ -81,24 +114,17 @@ export const DEFAULT_SESSION_RENEWAL_WINDOW_SECONDS = 300;
 export const MIN_SESSION_RENEWAL_WINDOW_SECONDS = 180;
 
 /**
- * Reads `sessionRenewalWindow`: a number of SECONDS or a duration (`'5m'`, `'PT5M'`,
- * `{ minutes: 5 }`); whole seconds, at least {@link MIN_SESSION_RENEWAL_WINDOW_SECONDS}.
+ * Reads `sessionRenewalWindow` (a duration, `'5m'` or `{ minutes: 5 }`) in whole SECONDS, at
+ * least {@link MIN_SESSION_RENEWAL_WINDOW_SECONDS}.
  */
 export function readSessionRenewalWindowSeconds(config: Config): number {
-  const raw = config.getOptional('sessionRenewalWindow');
-  if (raw === undefined) {
-    return DEFAULT_SESSION_RENEWAL_WINDOW_SECONDS;
-  }
   const seconds =
-    typeof raw === 'number'
-      ? raw
-      : durationToMilliseconds(
-          readDurationFromConfig(config, { key: 'sessionRenewalWindow' }),
-        ) / 1000;
-  if (
-    !Number.isFinite(seconds) ||
-    seconds < MIN_SESSION_RENEWAL_WINDOW_SECONDS
-  ) {
+    readDurationSetting(
+      config,
+      'sessionRenewalWindow',
+      DEFAULT_SESSION_RENEWAL_WINDOW_SECONDS * 1000,
+    )! / 1000;
+  if (seconds < MIN_SESSION_RENEWAL_WINDOW_SECONDS) {
     throw new SpectroCloudConfigurationError(
       `SpectroCloud auth provider: 'sessionRenewalWindow' must be at least ${MIN_SESSION_RENEWAL_WINDOW_SECONDS} seconds`,
     );
@@ -140,27 +166,21 @@ function readHttpUrl(
   return value;
 }
 
-/**
- * Reads `timeout`: a number of milliseconds, or a duration the Backstage way (a string such as
- * `'5s'` or `'PT5S'`, or an object such as `{ seconds: 5 }`). Defaults to 10 000 ms.
- */
+/** Reads `timeout` (a duration, `'5s'` or `{ seconds: 5 }`) in MILLISECONDS; default 10 000 ms. */
 export function readTimeoutMs(config: Config): number {
-  const raw = config.getOptional('timeout');
-  if (raw === undefined) {
-    return DEFAULT_TIMEOUT_MS;
-  }
-  const ms =
-    typeof raw === 'number'
-      ? raw
-      : durationToMilliseconds(
-          readDurationFromConfig(config, { key: 'timeout' }),
-        );
-  if (!Number.isFinite(ms) || ms <= 0) {
+  return readDurationSetting(config, 'timeout', DEFAULT_TIMEOUT_MS)!;
+}
+
+/** Reads `maxResponseBytes`: a positive whole number of BYTES; default 1 MiB. */
+function readMaxResponseBytes(config: Config): number {
+  const value =
+    config.getOptionalNumber('maxResponseBytes') ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isInteger(value) || value < 1) {
     throw new SpectroCloudConfigurationError(
-      `SpectroCloud auth provider: 'timeout' must be a positive duration`,
+      `SpectroCloud auth provider: 'maxResponseBytes' must be a positive whole number of bytes`,
     );
   }
-  return ms;
+  return value;
 }
 
 /** Joins the configured scope with `openid` (always required), without duplicates. */
@@ -223,12 +243,14 @@ export function readSpectroCloudProviderSettings(
     scope: normalizeScope(config.getOptionalString('scope') ?? DEFAULT_SCOPE),
     prompt: config.getOptionalString('prompt'),
     timeoutMs: readTimeoutMs(config),
+    maxResponseBytes: readMaxResponseBytes(config),
     tokenEndpointAuthMethod: method as TokenEndpointAuthMethod,
     apiUrl: (
       readHttpUrl(config, 'apiUrl', false) ??
       new URL(readHttpUrl(config, 'authorizationUrl', true)).origin
     ).replace(/\/+$/, ''),
     sessionRenewalWindowSeconds: readSessionRenewalWindowSeconds(config),
+    sessionDurationSeconds: readSessionDurationSeconds(config),
     logoutUrl: readHttpUrl(config, 'logoutUrl', false),
   };
 }

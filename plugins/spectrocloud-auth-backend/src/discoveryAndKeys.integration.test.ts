@@ -26,6 +26,7 @@ import {
 import {
   ALICE,
   paletteProviderConfig,
+  forgetSessions,
   startSpectroCloudTestBackend,
 } from './__testUtils__/testBackend';
 import {
@@ -158,7 +159,7 @@ beforeAll(async () => {
       [...envs.values()].map(e => [
         e.name,
         paletteProviderConfig(e.palette, {
-          timeout: TIMEOUT_MS,
+          timeout: { milliseconds: TIMEOUT_MS },
           ...e.config,
           ...extra[e.name],
         }),
@@ -179,8 +180,8 @@ afterAll(async () => {
   }
 });
 
-beforeEach(() => {
-  getGlobalTokenMap().clear();
+beforeEach(async () => {
+  await forgetSessions();
   proxy.behaviour = { kind: 'forward' };
 });
 
@@ -193,7 +194,7 @@ function env(name: string): MockPalette {
  * first, so that a refusal can be checked for "nothing cached".
  */
 async function signInOn(envName: string): Promise<request.Response> {
-  getGlobalTokenMap().clear();
+  await forgetSessions();
   const { flow } = await startFlow(server, envName);
   const code = await approveFlow(env(envName), flow, ALICE);
   secrets.add(code);

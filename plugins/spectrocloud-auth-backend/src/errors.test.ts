@@ -1,52 +1,12 @@
 import { AuthenticationError } from '@backstage/errors';
-import { errors } from 'openid-client';
 import { SpectroCloudConfigurationError } from './configurationError';
 import { safeOAuthCode, toAuthenticationError } from './errors';
 import { IdTokenSignatureError, IdTokenValidationError } from './idToken';
 import { JwksFetchError } from './jwks';
 
 describe('toAuthenticationError', () => {
-  it('never passes openid-client messages through', () => {
+  it('never passes foreign messages through', () => {
     const cases: Array<[Error, string]> = [
-      [
-        new errors.RPError(
-          'nonce mismatch, expected %s, got: %s',
-          'NONCE-A',
-          'NONCE-B',
-        ),
-        'ID token validation failed: nonce mismatch',
-      ],
-      [
-        new errors.RPError(
-          'state mismatch, expected %s, got: %s',
-          'STATE-A',
-          'STATE-B',
-        ),
-        'Authorization response validation failed: state mismatch',
-      ],
-      [
-        new errors.RPError('missing required JWT property exp'),
-        'ID token validation failed: missing exp claim',
-      ],
-      [
-        new errors.RPError('something new with SECRET-X'),
-        'ID token validation failed: the Palette response could not be validated',
-      ],
-      [
-        new errors.RPError('outgoing request timed out after 3500ms'),
-        'Palette did not answer within 1234 ms',
-      ],
-      [
-        new errors.OPError(
-          { error: 'invalid_client', error_description: 'SECRET-X' },
-          {} as any,
-        ),
-        'Palette token endpoint rejected the request: invalid_client',
-      ],
-      [
-        new errors.OPError({ error: 'bad error with SECRET-X' }, {} as any),
-        'Palette token endpoint rejected the request: unrecognised error',
-      ],
       [
         Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), {
           code: 'ECONNREFUSED',
@@ -56,7 +16,7 @@ describe('toAuthenticationError', () => {
       [new Error('anything SECRET-X'), 'SpectroCloud sign-in failed'],
     ];
     for (const [input, message] of cases) {
-      const mapped = toAuthenticationError(input, 1234);
+      const mapped = toAuthenticationError(input);
       expect(mapped).toBeInstanceOf(AuthenticationError);
       expect(mapped.message).toBe(message);
       expect(mapped.cause).toBeUndefined();
@@ -67,7 +27,7 @@ describe('toAuthenticationError', () => {
     const own = new AuthenticationError(
       'The Palette ID token has no email claim',
     );
-    expect(toAuthenticationError(own, 1)).toBe(own);
+    expect(toAuthenticationError(own)).toBe(own);
   });
 
   it('passes the fixed messages of ID token, JWKS and configuration errors on, without cause', () => {
@@ -92,7 +52,7 @@ describe('toAuthenticationError', () => {
       ],
     ];
     for (const [input, message] of cases) {
-      const mapped = toAuthenticationError(input, 1000);
+      const mapped = toAuthenticationError(input);
       expect(mapped).toBeInstanceOf(AuthenticationError);
       expect(mapped.message).toBe(message);
       expect(mapped.cause).toBeUndefined();

@@ -6,13 +6,12 @@
  * cache store (like a Redis cache); C has its own.
  */
 import { MockPalette, startMockPalette } from '@internal/mock-palette';
-import { getGlobalTokenMap } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { SPECTROCLOUD_API_TOKEN_COOKIE } from './index';
 import { cookie, cookiesSetWithValue } from './__testUtils__/browserCookies';
 import { createLogCapture } from './__testUtils__/logCapture';
-import { createSharedCacheFactory } from './__testUtils__/sharedCache';
+import { createSharedTokenCacheFactory } from './__testUtils__/sharedCache';
 import {
   approveFlow,
   expectFrameError,
@@ -26,6 +25,7 @@ import {
   BOB,
   paletteProviderConfig,
   SpectroCloudTestBackend,
+  forgetSessions,
   startSpectroCloudTestBackend,
 } from './__testUtils__/testBackend';
 import {
@@ -49,11 +49,11 @@ beforeAll(async () => {
   const providers = {
     development: paletteProviderConfig(palette, {
       tokenUrl: proxy.url,
-      timeout: TIMEOUT_MS,
+      timeout: { milliseconds: TIMEOUT_MS },
       callbackUrl: 'http://localhost:7007/api/auth/spectrocloud/handler/frame',
     }),
   };
-  const sharedCache = createSharedCacheFactory();
+  const sharedCache = createSharedTokenCacheFactory();
   backends.A = await startSpectroCloudTestBackend({
     logger: logger.child({ instance: 'A' }),
     providers,
@@ -78,8 +78,8 @@ afterAll(async () => {
   await palette?.close();
 });
 
-beforeEach(() => {
-  getGlobalTokenMap().clear();
+beforeEach(async () => {
+  await forgetSessions();
   proxy.behaviour = { kind: 'forward' };
   proxy.behaviourFor = undefined;
 });
@@ -125,7 +125,7 @@ describe('stateless flows across backend instances', () => {
       ),
       BOB,
     );
-    getGlobalTokenMap().clear();
+    await forgetSessions();
     const tokenRequests = proxy.requests.length;
     await expectFrameError(
       await sendCallback(
@@ -150,7 +150,7 @@ describe('stateless flows across backend instances', () => {
       ),
       BOB,
     );
-    getGlobalTokenMap().clear();
+    await forgetSessions();
     const tokenRequests = proxy.requests.length;
     await expectFrameError(
       await sendCallback(
@@ -254,7 +254,7 @@ describe('a hanging token endpoint', () => {
     }
 
     const { res, elapsed } = await hungResult;
-    getGlobalTokenMap().clear();
+    await forgetSessions();
     const payload = framePayload(res);
     expect(payload.error).toEqual({
       name: 'AuthenticationError',

@@ -31,6 +31,7 @@ import {
 import {
   ALICE,
   paletteProviderConfig,
+  forgetSessions,
   startSpectroCloudTestBackend,
 } from './__testUtils__/testBackend';
 import {
@@ -46,7 +47,7 @@ const ENVS: Record<string, JsonObject> = {
   algs: { idTokenSigningAlgs: ['PS256', 'RS256'] },
   tolerant: { clockToleranceSeconds: 120 },
   strictclock: { clockToleranceSeconds: 0 },
-  maxage: { maxAge: 300 },
+  maxage: { maxAge: '300s' },
   mapped: { emailClaim: 'preferred_username' },
   unverified: { allowUnverifiedEmail: true },
 };
@@ -80,8 +81,8 @@ afterAll(async () => {
   await palette?.close();
 });
 
-beforeEach(() => {
-  getGlobalTokenMap().clear();
+beforeEach(async () => {
+  await forgetSessions();
   proxy.behaviour = { kind: 'forward' };
 });
 

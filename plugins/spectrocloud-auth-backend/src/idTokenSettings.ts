@@ -1,5 +1,5 @@
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
+import { Config } from '@backstage/config';
+import { readDurationSetting } from './durationSetting';
 import { SpectroCloudConfigurationError } from './configurationError';
 
 /** Default ID token signing algorithm allow-list. */
@@ -90,24 +90,12 @@ function readClockTolerance(config: Config): number {
 }
 
 /**
- * Reads `maxAge`: a number of SECONDS, or a duration the Backstage way (`'15m'`, `'PT15M'`,
- * `{ minutes: 15 }`). Whole seconds (rounded down); `0` forces a fresh login every time.
+ * Reads `maxAge`: a duration (`'15m'`, `'PT15M'`, `{ minutes: 15 }`; a bare number is refused) in
+ * whole SECONDS (rounded down); `'0s'` forces a fresh login every time.
  */
 function readMaxAgeSeconds(config: Config): number | undefined {
-  const raw = config.getOptional('maxAge');
-  if (raw === undefined) {
-    return undefined;
-  }
-  const seconds =
-    typeof raw === 'number'
-      ? raw
-      : durationToMilliseconds(
-          readDurationFromConfig(config, { key: 'maxAge' }),
-        ) / 1000;
-  if (!Number.isFinite(seconds) || seconds < 0) {
-    throw configError(`'maxAge' must be a non-negative number of seconds`);
-  }
-  return Math.floor(seconds);
+  const ms = readDurationSetting(config, 'maxAge', undefined, true);
+  return ms === undefined ? undefined : Math.floor(ms / 1000);
 }
 
 function readEmailClaim(config: Config): string {

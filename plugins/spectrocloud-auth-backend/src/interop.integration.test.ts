@@ -27,6 +27,7 @@ import {
 import {
   ALICE,
   SpectroCloudTestBackend,
+  forgetSessions,
   startSpectroCloudTestBackend,
 } from './__testUtils__/testBackend';
 
@@ -79,7 +80,7 @@ afterAll(async () => {
   await op?.stop();
 });
 
-beforeEach(() => getGlobalTokenMap().clear());
+beforeEach(() => forgetSessions());
 
 async function signInAt(env: string, account: string) {
   const { flow } = await startFlow(backend.server, env);
@@ -158,7 +159,7 @@ describe('interop with oidc-provider (OpenID-certified OP)', () => {
   it('refuses a replayed callback and a forged iss parameter before any token request', async () => {
     const { flow, redirect, res } = await signInAt('standard', 'alice');
     expect(framePayload(res).error).toBeUndefined();
-    getGlobalTokenMap().clear();
+    await forgetSessions();
     await expectFrameError(
       await sendCallback(
         backend.server,

@@ -65,7 +65,12 @@ describe('JwksCache', () => {
     const k1 = await newKey('k1');
     served = { keys: [k1.jwk] };
     const c = clock();
-    const cache = new JwksCache({ uri: URI, timeoutMs: 1000, now: c.now });
+    const cache = new JwksCache({
+      uri: URI,
+      timeoutMs: 1000,
+      maxBytes: 65536,
+      now: c.now,
+    });
     await verify(cache, await sign(k1), 'k1');
     await verify(cache, await sign(k1), 'k1');
     expect(fetches).toBe(1);
@@ -78,7 +83,12 @@ describe('JwksCache', () => {
     const [k1, k2] = [await newKey('k1'), await newKey('k2')];
     served = { keys: [k1.jwk] };
     const c = clock();
-    const cache = new JwksCache({ uri: URI, timeoutMs: 1000, now: c.now });
+    const cache = new JwksCache({
+      uri: URI,
+      timeoutMs: 1000,
+      maxBytes: 65536,
+      now: c.now,
+    });
     await verify(cache, await sign(k1), 'k1');
     served = { keys: [k2.jwk] };
     await verify(cache, await sign(k2), 'k2');
@@ -104,6 +114,7 @@ describe('JwksCache', () => {
     const cache = new JwksCache({
       uri: URI,
       timeoutMs: 1000,
+      maxBytes: 65536,
       now: c.now,
       maxRefetchesPerMinute: 3,
     });
@@ -123,7 +134,7 @@ describe('JwksCache', () => {
   it('accepts a single key without kid and follows its rotation', async () => {
     const [k1, k2] = [await newKey(), await newKey()];
     served = { keys: [k1.jwk] };
-    const cache = new JwksCache({ uri: URI, timeoutMs: 1000 });
+    const cache = new JwksCache({ uri: URI, timeoutMs: 1000, maxBytes: 65536 });
     await verify(cache, await sign(k1));
     served = { keys: [k2.jwk] };
     await verify(cache, await sign(k2));
@@ -133,7 +144,7 @@ describe('JwksCache', () => {
   it('shares one fetch between concurrent verifications', async () => {
     const k1 = await newKey('k1');
     served = { keys: [k1.jwk] };
-    const cache = new JwksCache({ uri: URI, timeoutMs: 1000 });
+    const cache = new JwksCache({ uri: URI, timeoutMs: 1000, maxBytes: 65536 });
     const token = await sign(k1);
     await Promise.all([1, 2, 3].map(() => verify(cache, token, 'k1')));
     expect(fetches).toBe(1);
@@ -168,7 +179,7 @@ describe('JwksCache', () => {
     ],
   ])('reports %s with a fixed message', async (_name, reply, message) => {
     server.use(http.get(URI, reply));
-    const cache = new JwksCache({ uri: URI, timeoutMs: 200 });
+    const cache = new JwksCache({ uri: URI, timeoutMs: 200, maxBytes: 65536 });
     const k1 = await newKey('k1');
     const error = await verify(cache, await sign(k1), 'k1').catch(e => e);
     expect(error).toBeInstanceOf(JwksFetchError);

@@ -1,6 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { createLocalJWKSet, JWTVerifyGetKey } from 'jose';
-import { fetchJson, OutboundRequestError } from './fetchJson';
+import { createLocalJWKSet } from 'jose';
+import {
+  fetchJsonBounded,
+  OutboundRequestError,
+} from '@terasky/backstage-plugin-spectrocloud-token-cache';
 
 /** How long a fetched JWKS is used before it is fetched again on the next use, in ms. */
 export const JWKS_MAX_AGE_MS = 10 * 60 * 1000;
@@ -26,8 +29,10 @@ export class JwksFetchError extends Error {
 export interface JwksCacheOptions {
   /** The JWKS URL (`jwks_uri`). */
   uri: string;
-  /** Timeout of each fetch (headers and body), in MILLISECONDS. */
+  /** Timeout of each fetch (headers and body; the request is aborted), in MILLISECONDS. */
   timeoutMs: number;
+  /** Largest accepted JWKS body, in BYTES (the fetch is aborted beyond it). */
+  maxBytes: number;
   logger?: LoggerService;
   /** Defaults to {@link JWKS_MAX_AGE_MS}. */
   maxAgeMs?: number;
@@ -39,8 +44,11 @@ export interface JwksCacheOptions {
   now?: () => number;
 }
 
+/** Picks the key of the JWKS for a JWS header (jose's key selection); for jose's verify functions. */
+export type JwksKeyResolver = ReturnType<typeof createLocalJWKSet>;
+
 interface FetchedJwks {
-  getKey: JWTVerifyGetKey;
+  getKey: JwksKeyResolver;
   fetchedAt: number;
 }
 
@@ -55,6 +63,8 @@ function describeJwksFailure(
       return `Palette JWKS endpoint answered with HTTP ${error.detail}`;
     case 'notJson':
       return 'Palette JWKS endpoint returned a non-JSON response';
+    case 'tooLarge':
+      return `Palette JWKS endpoint answered with more than ${error.detail} bytes (the configured maxResponseBytes)`;
     default:
       return error.detail
         ? `Palette JWKS endpoint could not be reached (${error.detail})`
@@ -92,6 +102,7 @@ function isKeyMiss(error: unknown, kid: string | undefined): boolean {
 export class JwksCache {
   readonly uri: string;
   readonly #timeoutMs: number;
+  readonly #maxBytes: number;
   readonly #logger?: LoggerService;
   readonly #maxAgeMs: number;
   readonly #cooldownMs: number;
@@ -105,6 +116,7 @@ export class JwksCache {
   constructor(options: JwksCacheOptions) {
     this.uri = options.uri;
     this.#timeoutMs = options.timeoutMs;
+    this.#maxBytes = options.maxBytes;
     this.#logger = options.logger;
     this.#maxAgeMs = options.maxAgeMs ?? JWKS_MAX_AGE_MS;
     this.#cooldownMs =
@@ -123,7 +135,7 @@ export class JwksCache {
    */
   async verifyWith<T>(
     kid: string | undefined,
-    verify: (getKey: JWTVerifyGetKey) => Promise<T>,
+    verify: (getKey: JwksKeyResolver) => Promise<T>,
   ): Promise<T> {
     const { jwks, fresh } = await this.#get();
     try {
@@ -183,8 +195,9 @@ export class JwksCache {
   async #load(): Promise<FetchedJwks> {
     let body: unknown;
     try {
-      body = await fetchJson(this.uri, {
+      body = await fetchJsonBounded(this.uri, {
         timeoutMs: this.#timeoutMs,
+        maxBytes: this.#maxBytes,
         accept: 'application/jwk-set+json, application/json',
       });
     } catch (error) {
@@ -192,7 +205,7 @@ export class JwksCache {
         describeJwksFailure(error as OutboundRequestError, this.#timeoutMs),
       );
     }
-    let getKey: JWTVerifyGetKey;
+    let getKey: JwksKeyResolver;
     try {
       getKey = createLocalJWKSet(
         body as Parameters<typeof createLocalJWKSet>[0],

@@ -13,8 +13,8 @@ import { createSpectroCloudProviderFactory } from './providerFactory';
  *
  * @remarks
  * Depends on the root service `spectroCloudTokenCacheServiceRef` (its default factory is used
- * unless the backend installs another) and stores each signed-in user's Palette session token
- * there, and uses `coreServices.cache` to refuse replayed callbacks. Add it with `backend.add(import('@terasky/backstage-plugin-spectrocloud-auth-backend'))`.
+ * unless the backend installs another): its `sessions` hold one record per sign-in and the marks
+ * that refuse replayed callbacks (shared by every instance when the token cache is shared). Add it with `backend.add(import('@terasky/backstage-plugin-spectrocloud-auth-backend'))`.
  * @public
  */
 export const authModuleSpectroCloudProvider = createBackendModule({
@@ -26,15 +26,13 @@ export const authModuleSpectroCloudProvider = createBackendModule({
         providers: authProvidersExtensionPoint,
         tokenCache: spectroCloudTokenCacheServiceRef,
         logger: coreServices.logger,
-        cache: coreServices.cache,
       },
-      async init({ providers, tokenCache, logger, cache }) {
+      async init({ providers, tokenCache, logger }) {
         providers.registerProvider({
           providerId: 'spectrocloud',
           factory: createSpectroCloudProviderFactory({
             tokenCache,
             logger,
-            cache,
           }),
         });
       },

@@ -1,14 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  BaseClient,
-  custom,
-  CustomHttpOptionsProvider,
-  Issuer,
-  IssuerMetadata,
-} from 'openid-client';
 import { SpectroCloudProviderSettings } from './config';
 import { SpectroCloudConfigurationError } from './configurationError';
-import { fetchDiscoveryDocument } from './discovery';
+import { DiscoveryDocument, fetchDiscoveryDocument } from './discovery';
 import {
   deriveTokenUrl,
   discoveryUrlForIssuer,
@@ -86,7 +79,7 @@ export class IssuerMismatchError extends SpectroCloudConfigurationError {
  */
 export function resolvePaletteEndpoints(
   settings: SpectroCloudProviderSettings,
-  discovered: IssuerMetadata | undefined,
+  discovered: DiscoveryDocument | undefined,
 ): PaletteEndpoints {
   const expected = expectedIssuer(settings);
   if (discovered) {
@@ -134,42 +127,8 @@ export function resolvePaletteEndpoints(
   };
 }
 
-/**
- * Builds the openid-client `Client` for Palette (authorization URL, callback parameters, code
- * exchange with client authentication), with per-instance HTTP timeouts (never the process-global
- * defaults). ID tokens are validated by `validateIdToken`, not by this client.
- */
-export function createPaletteClient(
-  settings: SpectroCloudProviderSettings,
-  callbackUrl: string,
-  metadata: IssuerMetadata,
-  endpoints: PaletteEndpoints,
-): BaseClient {
-  const httpOptions: CustomHttpOptionsProvider = () => ({
-    timeout: settings.timeoutMs,
-  });
-  const issuer = new Issuer({
-    ...metadata,
-    issuer: endpoints.issuer,
-    authorization_endpoint: endpoints.authorizationEndpoint,
-    token_endpoint: endpoints.tokenEndpoint,
-    jwks_uri: endpoints.jwksUri,
-  });
-  issuer[custom.http_options] = httpOptions;
-  const client = new issuer.Client({
-    client_id: settings.clientId,
-    client_secret: settings.clientSecret,
-    redirect_uris: [callbackUrl],
-    response_types: ['code'],
-    token_endpoint_auth_method: settings.tokenEndpointAuthMethod,
-  });
-  client[custom.http_options] = httpOptions;
-  return client;
-}
-
 /** What {@link PaletteClientProvider.getClient} resolves to. */
 export interface ResolvedPaletteClient {
-  client: BaseClient;
   endpoints: PaletteEndpoints;
   /** The cached JWKS of `endpoints.jwksUri`. */
   jwks: JwksCache;
@@ -187,7 +146,6 @@ export interface ResolvedPaletteClient {
  */
 export class PaletteClientProvider {
   readonly #settings: SpectroCloudProviderSettings;
-  readonly #callbackUrl: string;
   readonly #logger?: LoggerService;
   readonly #jwks = new Map<string, JwksCache>();
   #cached?: { value: Promise<ResolvedPaletteClient>; expiresAt: number };
@@ -195,11 +153,9 @@ export class PaletteClientProvider {
 
   constructor(options: {
     settings: SpectroCloudProviderSettings;
-    callbackUrl: string;
     logger?: LoggerService;
   }) {
     this.#settings = options.settings;
-    this.#callbackUrl = options.callbackUrl;
     this.#logger = options.logger;
   }
 
@@ -250,8 +206,8 @@ export class PaletteClientProvider {
     }
   }
 
-  async #discover(): Promise<IssuerMetadata | undefined> {
-    const { discovery, timeoutMs } = this.#settings;
+  async #discover(): Promise<DiscoveryDocument | undefined> {
+    const { discovery, timeoutMs, maxResponseBytes } = this.#settings;
     if (discovery === 'off') {
       return undefined;
     }
@@ -265,7 +221,7 @@ export class PaletteClientProvider {
       return undefined;
     }
     try {
-      return await fetchDiscoveryDocument(url, timeoutMs);
+      return await fetchDiscoveryDocument(url, timeoutMs, maxResponseBytes);
     } catch (error) {
       const reason = (error as Error).message;
       if (discovery === 'required') {
@@ -294,21 +250,16 @@ export class PaletteClientProvider {
       throw error;
     }
     this.#lastWarning = undefined;
-    const client = createPaletteClient(
-      this.#settings,
-      this.#callbackUrl,
-      metadata ?? { issuer: endpoints.issuer },
-      endpoints,
-    );
     let jwks = this.#jwks.get(endpoints.jwksUri);
     if (!jwks) {
       jwks = new JwksCache({
         uri: endpoints.jwksUri,
         timeoutMs: this.#settings.timeoutMs,
+        maxBytes: this.#settings.maxResponseBytes,
         logger: this.#logger,
       });
       this.#jwks.set(endpoints.jwksUri, jwks);
     }
-    return { client, endpoints, jwks };
+    return { endpoints, jwks };
   }
 }

@@ -3,7 +3,7 @@ import { ProfileInfo } from '@backstage/plugin-auth-node';
 
 /**
  * The full profile of a SpectroCloud sign-in: taken from the claims of the VERIFIED RS256 ID token
- * (signature, issuer, audience, expiry and nonce checked by openid-client at sign-in).
+ * (claims checked by oauth4webapi, signature by `verifyIdToken` at sign-in).
  *
  * @public
  */

@@ -5,7 +5,11 @@ import {
   commonSignInResolvers,
   SignInResolverFactory,
 } from '@backstage/plugin-auth-node';
-import { SpectroCloudTokenCache } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import {
+  createMemoryKeyValueStore,
+  DefaultSpectroCloudTokenCache,
+  SessionStore,
+} from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import express from 'express';
 import { UnsecuredJWT } from 'jose';
 import { http, HttpResponse } from 'msw';
@@ -29,16 +33,13 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 function memoryCache() {
-  const stored: Array<Record<string, unknown>> = [];
-  const cache: SpectroCloudTokenCache = {
-    storeSessionToken: jest.fn(async entry => {
-      stored.push({ ...entry });
-    }),
-    getSessionTokenForUser: jest.fn(),
-    getSessionTokenByEmail: jest.fn(),
-    deleteSessionToken: jest.fn(async () => {}),
-  };
-  return { cache, stored };
+  return new DefaultSpectroCloudTokenCache(
+    new SessionStore({ kv: createMemoryKeyValueStore(1000) }),
+  );
+}
+
+function maxAgeOf(cookie: string | undefined): number {
+  return Number(/Max-Age=(\d+)/.exec(cookie ?? '')?.[1]);
 }
 
 const resolverContext = {
@@ -55,7 +56,7 @@ function mount(options: {
     Parameters<typeof createSpectroCloudProviderFactory>[0]
   >;
 }) {
-  const { cache, stored } = memoryCache();
+  const cache = memoryCache();
   const factory = createSpectroCloudProviderFactory({
     tokenCache: cache,
     logger: mockServices.logger.mock(),
@@ -98,7 +99,7 @@ function mount(options: {
   app.post('/logout', (req, res, next) =>
     handlers.logout!(req, res).catch(next),
   );
-  return { app, cache, stored };
+  return { app, cache };
 }
 
 async function signIn(app: express.Express) {
@@ -121,6 +122,7 @@ async function signIn(app: express.Express) {
     ...palette.handlers,
     http.post(palette.tokenUrl, async () =>
       HttpResponse.json({
+        access_token: 'opaque-access-token',
         token_type: 'bearer',
         id_token: await palette.idToken({
           nonce: url.searchParams.get('nonce')!,
@@ -145,7 +147,7 @@ async function signIn(app: express.Express) {
 
 describe('createSpectroCloudProviderFactory', () => {
   it('marks the API token cookie Secure when the callback URL is https', async () => {
-    const { app, stored } = mount({
+    const { app, cache } = mount({
       baseUrl: 'https://backstage.test/api/auth',
       factoryOptions: {
         signInResolver: async (_info, ctx) =>
@@ -157,14 +159,35 @@ describe('createSpectroCloudProviderFactory', () => {
       c.startsWith(`${SPECTROCLOUD_API_TOKEN_COOKIE}=`),
     )!;
     expect(apiCookie).toMatch(/; Secure/);
-    expect(stored).toEqual([
-      {
-        email: 'alice@example.com',
-        token: sessionToken,
-        expiresAt: expect.any(Number),
-        userEntityRef: 'user:default/alice',
+    await expect(
+      cache.getSessionTokenForUser('user:default/alice'),
+    ).resolves.toEqual({ token: sessionToken, expiresAt: expect.any(Number) });
+  });
+
+  it("gives the API token cookie the token's lifetime and the refresh cookie the session's", async () => {
+    const { app } = mount({
+      baseUrl: 'http://localhost:7007/api/auth',
+      factoryOptions: {
+        signInResolver: async (_info, ctx) =>
+          ctx.issueToken({ claims: { sub: 'user:default/alice' } }),
       },
-    ]);
+    });
+    const { cookies } = await signIn(app); // session token lives 900 s
+    const apiMaxAge = maxAgeOf(
+      cookies.find(c => c.startsWith(`${SPECTROCLOUD_API_TOKEN_COOKIE}=`)),
+    );
+    expect(apiMaxAge).toBeGreaterThan(890);
+    expect(apiMaxAge).toBeLessThanOrEqual(900);
+    // Default sessionDuration: 12 h (Backstage's own default would be 1000 days).
+    expect(
+      maxAgeOf(
+        cookies.find(
+          c =>
+            c.startsWith('spectrocloud-refresh-token=') &&
+            !c.startsWith('spectrocloud-refresh-token=;'),
+        ),
+      ),
+    ).toBe(12 * 3600);
   });
 
   it('follows a per-environment https callbackUrl', async () => {
@@ -186,7 +209,7 @@ describe('createSpectroCloudProviderFactory', () => {
   });
 
   it('stores nothing and sets no cookie when the code-provided resolver fails', async () => {
-    const { app, stored, cache } = mount({
+    const { app, cache } = mount({
       baseUrl: 'http://localhost:7007/api/auth',
       factoryOptions: {
         signInResolver: async () => {
@@ -201,8 +224,9 @@ describe('createSpectroCloudProviderFactory', () => {
     expect(
       cookies.some(c => c.startsWith(`${SPECTROCLOUD_API_TOKEN_COOKIE}=`)),
     ).toBe(false);
-    expect(stored).toEqual([]);
-    expect(cache.storeSessionToken).not.toHaveBeenCalled();
+    await expect(
+      cache.getSessionTokenByEmail('alice@example.com'),
+    ).resolves.toBeUndefined();
   });
 
   it('wraps config-selected resolver factories and keeps their options schema', async () => {
@@ -217,7 +241,7 @@ describe('createSpectroCloudProviderFactory', () => {
         },
       { optionsJsonSchema: { type: 'object' } },
     );
-    const { app, stored } = mount({
+    const { app, cache } = mount({
       baseUrl: 'http://localhost:7007/api/auth',
       envConfig: {
         signIn: { resolvers: [{ resolver: 'teamLead', team: 'platform' }] },
@@ -226,7 +250,9 @@ describe('createSpectroCloudProviderFactory', () => {
     });
     const { cookies } = await signIn(app);
     expect(seen).toEqual([{ team: 'platform' }]);
-    expect(stored[0].userEntityRef).toBe('user:default/platform-lead');
+    await expect(
+      cache.getSessionTokenForUser('user:default/platform-lead'),
+    ).resolves.toBeDefined();
     expect(
       cookies.some(c => c.startsWith(`${SPECTROCLOUD_API_TOKEN_COOKIE}=`)),
     ).toBe(true);

@@ -1,5 +1,9 @@
-import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
-import { AuthenticationError } from '@backstage/errors';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Config, ConfigReader } from '@backstage/config';
+import {
+  AuthenticationError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   AuthProviderFactory,
   AuthProviderRouteHandlers,
@@ -7,7 +11,6 @@ import {
   commonSignInResolvers,
   createOAuthProviderFactory,
   decodeOAuthState,
-  OAuthAuthenticator,
   OAuthAuthenticatorResult,
   sendWebMessageResponse,
   SignInInfo,
@@ -18,17 +21,12 @@ import { SpectroCloudTokenCache } from '@terasky/backstage-plugin-spectrocloud-t
 import { Request, Response } from 'express';
 import { jwtDecode } from 'jwt-decode';
 import { clearApiTokenCookie, setApiTokenCookie } from './apiTokenCookie';
-import {
-  createSpectroCloudAuthenticator,
-  openSealedSession,
-  SpectroCloudAuthenticatorContext,
-} from './authenticator';
-import { profileFromClaims, SpectroCloudProfile } from './profile';
-import { createCacheReplayGuard } from './replayGuard';
+import { createSpectroCloudAuthenticator } from './authenticator';
+import { DEFAULT_SESSION_DURATION_SECONDS } from './config';
+import { SpectroCloudProfile } from './profile';
 import { currentRequestContext, runWithRequestContext } from './requestContext';
 import { spectroCloudSignInResolvers } from './resolvers';
-import { createSessionRenewer } from './sessionRenewal';
-import { readPaletteSessionToken } from './sessionToken';
+import { nowInSeconds, SpectroCloudAuthenticatorResult } from './session';
 
 /** The result type the SpectroCloud sign-in resolvers receive. @public */
 export type SpectroCloudSignInResult =
@@ -39,16 +37,13 @@ export type SpectroCloudSignInResult =
  * @public
  */
 export interface SpectroCloudProviderFactoryOptions {
-  /** Where the Palette session token is stored after a successful sign-in or refresh. */
+  /**
+   * Its `sessions` hold the session records (one per sign-in) and the used-flow marks that refuse
+   * replayed callbacks: shared by all backend instances when the token cache is shared.
+   */
   tokenCache: SpectroCloudTokenCache;
   /** Receives warnings, never with tokens or personal data. */
   logger?: LoggerService;
-  /**
-   * Where used sign-in flows are remembered so that a replayed callback is refused before any
-   * token request (entries live 15 minutes). Shared by all backend instances when the cache store
-   * is. Default: in the process only.
-   */
-  cache?: CacheService;
   /** Sign-in resolver used when the configuration has no `signIn.resolvers`. */
   signInResolver?: SignInResolver<SpectroCloudSignInResult>;
   /**
@@ -95,6 +90,27 @@ export function wrapSignInResolverFactory(
   return wrapped;
 }
 
+/**
+ * The provider config with `sessionDuration` defaulted to {@link DEFAULT_SESSION_DURATION_SECONDS}
+ * in every environment that has none, so that Backstage's refresh cookie gets the Max-Age of the
+ * session's absolute lifetime instead of its 1000-day default.
+ */
+function withDefaultSessionDuration(config: Config): Config {
+  const defaults = Object.fromEntries(
+    config
+      .keys()
+      .filter(env => !config.getOptionalConfig(env)?.has('sessionDuration'))
+      .map(env => [
+        env,
+        { sessionDuration: { seconds: DEFAULT_SESSION_DURATION_SECONDS } },
+      ]),
+  );
+  return ConfigReader.fromConfigs([
+    { context: 'spectrocloud-defaults', data: defaults },
+    { context: 'auth.providers.spectrocloud', data: config.get() },
+  ]);
+}
+
 function subjectOf(backstageToken: string): string | undefined {
   try {
     const { sub } = jwtDecode<{ sub?: unknown }>(backstageToken);
@@ -128,21 +144,23 @@ function envOf(req: Request): string | undefined {
  * SpectroCloud authenticator, plus the token cache and the `spectrocloud-api-token` cookie.
  *
  * @remarks
- * Every sign-in resolver (the code-provided `signInResolver` and each factory usable from
- * `signIn.resolvers`) is wrapped: only AFTER it succeeded, and only when Palette delivered a session
- * token, the token is stored in `tokenCache` (`email` from the verified ID token, `expiresAt` = the
- * token's `exp` in epoch seconds, `userEntityRef` = the `sub` of the issued Backstage token) and the
- * cookie is set on the response of the frame handler or refresh request (reached through
- * `AsyncLocalStorage`). A failing resolver leaves neither. `POST /logout` (with Backstage's
- * `X-Requested-With` check) clears the cookie and deletes the cache entry of the user named in the
- * sealed refresh token, and answers `{ logoutUrl }` when `logoutUrl` is configured (Backstage sends
- * it only when it is https or on `localhost`). A refresh renews the Palette session token inside
- * `sessionRenewalWindow` (see `spectroCloudAuthenticator`); a failed refresh (401) clears the cookie
- * and the user's cache entry. A callback whose state is missing or names no configured environment gets
- * the frame handler's HTML error page (`AuthenticationError`), not a JSON body echoing its URL. A
- * start the provider refuses (discovery unreachable with `discovery: required`, or naming another
- * issuer) is a 401 `AuthenticationError` saying why, without the nonce cookie. With `cache`, used
- * flows are remembered there (replayed callbacks are refused on every instance sharing the store).
+ * The authenticator keeps one session record per sign-in in `tokenCache.sessions` (see
+ * `spectroCloudAuthenticator`). Every sign-in resolver (the code-provided `signInResolver` and each
+ * factory usable from `signIn.resolvers`) is wrapped: only AFTER it succeeded the record is bound
+ * to the user (`userEntityRef` = the `sub` of the issued Backstage token; from then on
+ * `getSessionTokenForUser` finds it), and the `spectrocloud-api-token` cookie is set (Max-Age =
+ * the session token's remaining lifetime) on the response of the frame handler or refresh
+ * request (reached through `AsyncLocalStorage`: the resolver gets no response object). A failing
+ * resolver leaves an unbound record that no lookup finds and no cookie names. A failed refresh
+ * clears the API token cookie and Backstage's refresh cookie. `POST /logout` (with Backstage's
+ * `X-Requested-With` check) ends the record on the session store every instance reads, clears the
+ * cookie, and answers `{ logoutUrl }` when `logoutUrl` is configured (Backstage sends it only when
+ * it is https or on `localhost`). `sessionDuration` defaults to 12 h in every environment (the
+ * refresh cookie's Max-Age and the record's absolute end). A callback whose state is missing or
+ * names no configured environment gets the frame handler's HTML error page
+ * (`AuthenticationError`), not a JSON body echoing its URL. A start the provider refuses
+ * (discovery unreachable with `discovery: required`, or naming another issuer) is a 401
+ * `AuthenticationError` saying why, without the nonce cookie.
  * @public
  */
 export function createSpectroCloudProviderFactory(
@@ -150,72 +168,37 @@ export function createSpectroCloudProviderFactory(
 ): AuthProviderFactory {
   const { tokenCache, logger } = options;
 
+  const { sessions } = tokenCache;
+
   const afterSignIn: AfterSignIn = async (info, signInResult) => {
-    const { fullProfile, session } = info.result;
-    const sessionToken = readPaletteSessionToken(session.accessToken);
-    if (!sessionToken || typeof fullProfile?.email !== 'string') {
+    const record = (info.result as Partial<SpectroCloudAuthenticatorResult>)
+      .sessionRecord;
+    if (!record) {
       return;
     }
-    try {
-      await tokenCache.storeSessionToken({
-        email: fullProfile.email,
-        token: sessionToken.token,
-        expiresAt: sessionToken.expiresAt,
-        userEntityRef: subjectOf(signInResult.token),
-      });
-    } catch {
-      logger?.warn(
-        'SpectroCloud sign-in: the Palette session token could not be stored in the token cache',
+    const userEntityRef = subjectOf(signInResult.token);
+    if (userEntityRef && record.userEntityRef !== userEntityRef) {
+      try {
+        await sessions.bindUser(record.id, userEntityRef);
+      } catch {
+        throw new ServiceUnavailableError(
+          'The SpectroCloud session store is unavailable; try again shortly',
+        );
+      }
+    }
+    const request = currentRequestContext();
+    const token = record.sessionToken;
+    if (token && request && !request.res.headersSent) {
+      setApiTokenCookie(
+        request.res,
+        token.token,
+        request.secureCookies,
+        token.expiresAt - nowInSeconds(),
       );
     }
-    const request = currentRequestContext();
-    if (request && !request.res.headersSent) {
-      setApiTokenCookie(request.res, sessionToken.token, request.secureCookies);
-    }
   };
 
-  const clearApiTokenCookieOfRequest = () => {
-    const request = currentRequestContext();
-    if (request && !request.res.headersSent) {
-      clearApiTokenCookie(request.res, request.secureCookies);
-    }
-  };
-
-  const base = createSpectroCloudAuthenticator({
-    logger,
-    replayGuard: options.cache
-      ? createCacheReplayGuard(options.cache, logger)
-      : undefined,
-    sessionRenewer: createSessionRenewer({ tokenCache, logger }),
-    async onSessionEnded(email) {
-      clearApiTokenCookieOfRequest();
-      await tokenCache.deleteSessionToken({ email });
-    },
-  });
-  const authenticator: OAuthAuthenticator<
-    SpectroCloudAuthenticatorContext,
-    SpectroCloudProfile
-  > = {
-    ...base,
-    async logout(input, ctx) {
-      clearApiTokenCookieOfRequest();
-      const { logoutUrl } = ctx.settings;
-      const result = logoutUrl ? { logoutUrl } : undefined;
-      if (!input.refreshToken) {
-        return result;
-      }
-      let email: string | undefined;
-      try {
-        const { idToken } = await openSealedSession(input.refreshToken, ctx);
-        email = profileFromClaims(jwtDecode(idToken), ctx.settings).email;
-      } catch {
-        // Invalid or expired session cookie: its cache entry (if any) expires on its own.
-        return result;
-      }
-      await tokenCache.deleteSessionToken({ email });
-      return result;
-    },
-  };
+  const authenticator = createSpectroCloudAuthenticator({ logger, sessions });
 
   const factories: Record<string, SignInResolverFactory> = {
     ...commonSignInResolvers,
@@ -237,7 +220,10 @@ export function createSpectroCloudProviderFactory(
   });
 
   return ctx => {
-    const handlers = inner(ctx);
+    const handlers = inner({
+      ...ctx,
+      config: withDefaultSessionDuration(ctx.config),
+    });
     const defaultCallbackUrl = `${ctx.baseUrl}/${ctx.providerId}/handler/frame`;
 
     const secureCookiesFor = (req: Request): boolean => {
@@ -251,6 +237,24 @@ export function createSpectroCloudProviderFactory(
         callbackUrl = undefined;
       }
       return (callbackUrl ?? defaultCallbackUrl).startsWith('https:');
+    };
+
+    /** Path of Backstage's refresh cookie, as its default cookie configurer derives it. */
+    const refreshCookiePathFor = (req: Request): string => {
+      const env = envOf(req);
+      let callbackUrl: string | undefined;
+      try {
+        callbackUrl = env
+          ? ctx.config.getOptionalConfig(env)?.getOptionalString('callbackUrl')
+          : undefined;
+      } catch {
+        callbackUrl = undefined;
+      }
+      const { pathname } = new URL(callbackUrl ?? defaultCallbackUrl);
+      const suffix = `${ctx.providerId}/handler/frame`;
+      return pathname.endsWith(suffix)
+        ? pathname.slice(0, -'/handler/frame'.length)
+        : `${pathname}/${ctx.providerId}`;
     };
 
     const withContext =
@@ -295,10 +299,41 @@ export function createSpectroCloudProviderFactory(
       }),
     };
     if (handlers.refresh) {
-      wrapped.refresh = withContext((req, res) => handlers.refresh!(req, res));
+      wrapped.refresh = withContext(async (req, res) => {
+        try {
+          await handlers.refresh!(req, res);
+        } catch (error) {
+          // Backstage wraps every refresh failure in a 401; a session store that did not answer
+          // says nothing about the session: 503, cookies kept, the next refresh may succeed.
+          const cause = (error as { cause?: unknown })?.cause;
+          if (
+            (cause as Error | undefined)?.name === 'ServiceUnavailableError'
+          ) {
+            throw cause;
+          }
+          // The session cannot continue: neither cookie may outlive it.
+          if (!res.headersSent) {
+            const secure = secureCookiesFor(req);
+            clearApiTokenCookie(res, secure);
+            res.clearCookie(`${ctx.providerId}-refresh-token`, {
+              httpOnly: true,
+              sameSite: 'lax',
+              secure,
+              path: refreshCookiePathFor(req),
+            });
+          }
+          throw error;
+        }
+      });
     }
     if (handlers.logout) {
-      wrapped.logout = withContext((req, res) => handlers.logout!(req, res));
+      wrapped.logout = async (req, res) => {
+        // Only a logout Backstage accepts (its CSRF header check) clears the cookie.
+        if (req.header('X-Requested-With') === 'XMLHttpRequest') {
+          clearApiTokenCookie(res, secureCookiesFor(req));
+        }
+        await handlers.logout!(req, res);
+      };
     }
     return wrapped;
   };

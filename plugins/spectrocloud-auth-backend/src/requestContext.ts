@@ -3,7 +3,7 @@ import { Response } from 'express';
 
 /** What the provider's route handler wrappers make available to the sign-in resolver wrapper. */
 export interface SpectroCloudRequestContext {
-  /** The express response of the running frame handler, refresh or logout request. */
+  /** The express response of the running frame handler or refresh request. */
   res: Response;
   /** Whether cookies get the `Secure` attribute (the callback URL is https). */
   secureCookies: boolean;

@@ -6,8 +6,8 @@ import { commonSignInResolvers } from '@backstage/plugin-auth-node';
  *
  * @remarks
  * Both match on the email of the VERIFIED ID token (lower-cased). Whichever resolver runs, the
- * provider stores the Palette session token in the token cache and sets the
- * `spectrocloud-api-token` cookie only after the resolver succeeded.
+ * provider binds the session record to the user (so that identity lookups find its Palette
+ * session token) and sets the `spectrocloud-api-token` cookie only after the resolver succeeded.
  * @public
  */
 export namespace spectroCloudSignInResolvers {

@@ -40,6 +40,7 @@ import {
   BOB,
   MALLORY,
   paletteProviderConfig,
+  forgetSessions,
   startSpectroCloudTestBackend,
 } from './__testUtils__/testBackend';
 import {
@@ -98,7 +99,7 @@ beforeAll(async () => {
     providers: {
       development: paletteProviderConfig(palette, {
         tokenUrl: proxy.url,
-        timeout: TIMEOUT_MS,
+        timeout: { milliseconds: TIMEOUT_MS },
       }),
     },
   });
@@ -113,8 +114,8 @@ afterAll(async () => {
   await palette?.close();
 });
 
-beforeEach(() => {
-  getGlobalTokenMap().clear();
+beforeEach(async () => {
+  await forgetSessions();
   proxy.behaviour = { kind: 'forward' };
   proxy.behaviourFor = undefined;
   palette.settings.sessionTokenDelivery = 'refresh_token';
@@ -905,7 +906,7 @@ describe('spectrocloud provider under attack (real backend + mock Palette)', () 
     let genuine: { refreshCookie: string; idToken: string };
 
     beforeAll(async () => {
-      getGlobalTokenMap().clear();
+      await forgetSessions();
       const { frame, idToken } = await signIn(ALICE);
       genuine = {
         refreshCookie: cookieValue(cookie(frame, REFRESH_COOKIE)!),
@@ -943,17 +944,7 @@ describe('spectrocloud provider under attack (real backend + mock Palette)', () 
             palette.clientId,
           );
           return sealSession(
-            {
-              idToken: await palette.signIdToken({
-                iss: palette.issuer,
-                aud: palette.clientId,
-                sub: 'bob',
-                email: BOB,
-                exp: nowSeconds() + 600,
-                iat: nowSeconds(),
-              }),
-              sessionToken: await palette.issueSessionToken(BOB),
-            },
+            'a-session-id-of-another-deployment',
             foreignKeys.sealKey,
             nowSeconds() + 600,
           );
@@ -980,7 +971,7 @@ describe('spectrocloud provider under attack (real backend + mock Palette)', () 
     ];
 
     it.each(cases)('refresh rejects a cookie: $name', async ({ value }) => {
-      getGlobalTokenMap().clear();
+      await forgetSessions();
       const res = capture(
         'rejected refresh',
         await request(server)
@@ -994,7 +985,7 @@ describe('spectrocloud provider under attack (real backend + mock Palette)', () 
     });
 
     it('refresh without the X-Requested-With header is refused even with a genuine cookie', async () => {
-      getGlobalTokenMap().clear();
+      await forgetSessions();
       const res = capture(
         'refresh without XRW',
         await request(server)
@@ -1006,7 +997,7 @@ describe('spectrocloud provider under attack (real backend + mock Palette)', () 
     });
 
     it("logout with a forged cookie naming alice does not delete alice's cache entry", async () => {
-      getGlobalTokenMap().clear();
+      await forgetSessions();
       const { accessToken } = await signIn(ALICE);
       const forged = await cases[2].value();
       const res = capture(

@@ -1,7 +1,6 @@
 import { OAuthAuthenticatorResult } from '@backstage/plugin-auth-node';
+import type { SessionRecord } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import { SpectroCloudProfile } from './profile';
-import { sealSession } from './sealedSession';
-import { PaletteSessionToken } from './sessionToken';
 
 /** Current time in epoch seconds. */
 export function nowInSeconds(): number {
@@ -9,44 +8,52 @@ export function nowInSeconds(): number {
 }
 
 /**
- * Builds what the authenticator gives Backstage: `accessToken` = the Palette session token (or
- * `''` when there is none), `idToken` = the RS256 ID token, `expiresInSeconds` = seconds until the
- * session token's `exp` (the ID token's `exp` when there is no session token), and `refreshToken`
- * = the sealed `{ idToken, sessionToken }` blob expiring at the same time.
- *
- * @param sealed - an existing sealed refresh token to hand back unchanged (refresh without renewal)
+ * What the authenticator returns: Backstage's result plus the session record it is about, for
+ * the provider factory (binds the user after the sign-in resolver, sets the API token cookie).
  */
-export async function buildAuthenticatorResult(options: {
+export interface SpectroCloudAuthenticatorResult
+  extends OAuthAuthenticatorResult<SpectroCloudProfile> {
+  sessionRecord: SessionRecord;
+}
+
+/**
+ * Seconds until the first of the ID token's `exp`, the Palette session token's `exp` and the
+ * session's absolute end: what the frontend may rely on before it must refresh.
+ */
+export function sessionExpiresInSeconds(record: SessionRecord): number {
+  const ends = [record.idTokenExpiresAt, record.expiresAt];
+  if (record.sessionToken) {
+    ends.push(record.sessionToken.expiresAt);
+  }
+  return Math.max(0, Math.min(...ends) - nowInSeconds());
+}
+
+/**
+ * Builds what the authenticator gives Backstage: `accessToken` = the Palette session token (or
+ * `''` when there is none), `idToken` = the RS256 ID token, `expiresInSeconds` =
+ * {@link sessionExpiresInSeconds}, and `refreshToken` = the sealed session id (unchanged on
+ * refresh, so Backstage keeps its refresh cookie and that cookie's Max-Age).
+ */
+export function buildAuthenticatorResult(options: {
   profile: SpectroCloudProfile;
-  idToken: string;
-  sessionToken?: PaletteSessionToken;
-  scope: string;
-  sealKey: Uint8Array;
-  sealed?: string;
-}): Promise<OAuthAuthenticatorResult<SpectroCloudProfile>> {
-  const { profile, idToken, sessionToken, scope } = options;
-  const idTokenExp = profile.claims.exp;
-  const expiresAt =
-    sessionToken?.expiresAt ??
-    (typeof idTokenExp === 'number' ? idTokenExp : nowInSeconds());
-  const expiresInSeconds = Math.max(0, expiresAt - nowInSeconds());
-  const refreshToken =
-    options.sealed ??
-    (await sealSession(
-      { idToken, sessionToken: sessionToken?.token },
-      options.sealKey,
-      expiresAt,
-    ));
+  record: SessionRecord;
+  sealed: string;
+}): SpectroCloudAuthenticatorResult {
+  const { profile, record, sealed } = options;
   return {
     fullProfile: profile,
     session: {
-      accessToken: sessionToken?.token ?? '',
+      accessToken: record.sessionToken?.token ?? '',
       tokenType: 'Bearer',
-      idToken,
-      scope,
-      expiresInSeconds,
-      refreshToken,
-      refreshTokenExpiresInSeconds: expiresInSeconds,
+      idToken: record.idToken,
+      scope: record.scope,
+      expiresInSeconds: sessionExpiresInSeconds(record),
+      refreshToken: sealed,
+      refreshTokenExpiresInSeconds: Math.max(
+        0,
+        record.expiresAt - nowInSeconds(),
+      ),
     },
+    sessionRecord: record,
   };
 }

@@ -16,6 +16,7 @@ import {
 import {
   ALICE,
   BOB,
+  forgetSessions,
   paletteProviderConfig,
   startSpectroCloudTestBackend,
 } from './__testUtils__/testBackend';
@@ -36,7 +37,9 @@ beforeAll(async () => {
     logger,
     providers: {
       development: paletteProviderConfig(palette, { logoutUrl: LOGOUT_URL }),
-      impatient: paletteProviderConfig(palette, { timeout: 300 }),
+      impatient: paletteProviderConfig(palette, {
+        timeout: { milliseconds: 300 },
+      }),
     },
   });
   server = backend.server;
@@ -48,6 +51,8 @@ afterAll(async () => {
   await stopBackend?.();
   await palette?.close();
 });
+
+beforeEach(() => forgetSessions());
 
 afterEach(() => {
   palette.settings.sessionTokenLifetimeSeconds = 900;
@@ -137,7 +142,9 @@ describe('refresh: Palette session token renewal', () => {
     palette.settings.sessionTokenLifetimeSeconds = 900;
     palette.resetCalls();
 
+    const before = nowInSeconds();
     const res = await refresh(jar);
+    const after = nowInSeconds();
 
     expect(res.status).toBe(200);
     expect(palette.calls.refresh).toBe(1);
@@ -145,16 +152,19 @@ describe('refresh: Palette session token renewal', () => {
     expect(renewed).not.toBe(sessionToken);
     expect(decodeJwt(renewed)).toMatchObject({ email: ALICE });
     const exp = decodeJwt(renewed).exp!;
-    expect(exp - nowInSeconds()).toBeGreaterThan(800);
+    expect(exp - after).toBeGreaterThan(800);
     expect(res.body.providerInfo.expiresInSeconds).toBeGreaterThanOrEqual(
-      exp - nowInSeconds() - 1,
+      exp - after,
     );
     expect(res.body.providerInfo.expiresInSeconds).toBeLessThanOrEqual(
-      exp - nowInSeconds(),
+      exp - before,
     );
-    expect(cookieValue(cookie(res, SPECTROCLOUD_API_TOKEN_COOKIE)!)).toBe(
-      renewed,
-    );
+    const apiCookie = cookie(res, SPECTROCLOUD_API_TOKEN_COOKIE)!;
+    expect(cookieValue(apiCookie)).toBe(renewed);
+    // Max-Age = the renewed token's remaining lifetime
+    const maxAge = Number(/Max-Age=(\d+)/.exec(apiCookie)![1]);
+    expect(maxAge).toBeGreaterThanOrEqual(exp - after);
+    expect(maxAge).toBeLessThanOrEqual(exp - before);
     await expect(tokenCache.getSessionTokenByEmail(ALICE)).resolves.toEqual({
       token: renewed,
       expiresAt: exp,
@@ -162,9 +172,8 @@ describe('refresh: Palette session token renewal', () => {
     await expect(
       tokenCache.getSessionTokenForUser('user:default/alice'),
     ).resolves.toEqual({ token: renewed, expiresAt: exp });
-    // a new sealed session: Backstage re-sets its refresh cookie
-    const newRefreshCookie = cookie(res, REFRESH_COOKIE)!;
-    expect(cookieValue(newRefreshCookie)).not.toBe('');
+    // the refresh cookie names the record, which now holds the new token: not re-set
+    expect(cookie(res, REFRESH_COOKIE)).toBeUndefined();
     jar.apply(res);
 
     // the renewed token is outside the window: the next refresh is a fast path again
@@ -174,16 +183,19 @@ describe('refresh: Palette session token renewal', () => {
     expect(palette.calls.refresh).toBe(1);
   });
 
-  it('uses a token renewed elsewhere (found in the token cache) without calling Palette', async () => {
+  it('uses a token renewed elsewhere (written to the session record) without calling Palette', async () => {
     palette.settings.sessionTokenLifetimeSeconds = 120;
-    const { jar } = await signIn(BOB);
+    const { jar, sessionToken } = await signIn(BOB);
     const other = await palette.issueSessionToken(BOB, 900);
     secrets.add(other);
-    await tokenCache.storeSessionToken({
-      email: BOB,
-      token: other,
-      expiresAt: decodeJwt(other).exp!,
-    });
+    const record = await tokenCache.sessions.newestLive({ email: BOB });
+    // another instance renewed this session's token
+    await tokenCache.sessions.renewSessionToken(
+      record!.id,
+      sessionToken,
+      async () => ({ token: other, expiresAt: decodeJwt(other).exp! }),
+      1000,
+    );
     palette.resetCalls();
 
     const res = await refresh(jar);
@@ -191,7 +203,9 @@ describe('refresh: Palette session token renewal', () => {
     expect(res.status).toBe(200);
     expect(res.body.providerInfo.accessToken).toBe(other);
     expect(palette.calls.refresh).toBe(0);
-    expect(cookieValue(cookie(res, REFRESH_COOKIE)!)).not.toBe('');
+    expect(cookieValue(cookie(res, SPECTROCLOUD_API_TOKEN_COOKIE)!)).toBe(
+      other,
+    );
   });
 
   it('ten concurrent refreshes of one session cause one renewal', async () => {
@@ -285,6 +299,33 @@ describe('refresh: Palette renewal timeout', () => {
     expect(logLines.join('\n')).toContain(
       'renewing the Palette session token failed (no answer within 300 ms)',
     );
+  });
+});
+
+describe('logout racing a refresh', () => {
+  it('a logout while a renewal is in flight is never undone', async () => {
+    palette.settings.sessionTokenLifetimeSeconds = 120;
+    const { jar } = await signIn(BOB, 'impatient');
+    palette.settings.refreshFault = 'hang'; // the renewal takes the whole 300 ms timeout
+    palette.resetCalls();
+
+    const inFlight = refresh(jar, 'impatient');
+    await new Promise(resolve => setTimeout(resolve, 100));
+    const logout = await request(server)
+      .post(`${AUTH}/logout?env=impatient`)
+      .set('Cookie', jar.header())
+      .set('X-Requested-With', 'XMLHttpRequest');
+    expect(logout.status).toBe(200);
+
+    const raced = await inFlight;
+    expect(palette.calls.refresh).toBe(1);
+    expect(raced.status).toBe(401);
+    palette.settings.refreshFault = 'none';
+    const after = await refresh(jar, 'impatient');
+    expect(after.status).toBe(401);
+    await expect(
+      tokenCache.getSessionTokenForUser('user:default/bob'),
+    ).resolves.toBeUndefined();
   });
 });
 

@@ -1,9 +1,12 @@
-import { createHash } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AuthenticationError } from '@backstage/errors';
-import type { SpectroCloudTokenCache } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import {
+  fetchJsonBounded,
+  OutboundRequestError,
+  type SessionRecord,
+  type SpectroCloudSessions,
+} from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import { SpectroCloudProviderSettings } from './config';
-import { fetchJson, OutboundRequestError } from './fetchJson';
 import { nowInSeconds } from './session';
 import {
   PaletteSessionToken,
@@ -22,7 +25,7 @@ type RenewalOutcome =
 
 /**
  * Calls Palette `GET <apiUrl>/v1/auth/refresh/<token>` (answer `{ "Authorization": "<new token>" }`),
- * bounded by `timeoutMs`. The token travels in the URL path: the URL is never logged nor put in an
+ * aborted after `timeoutMs`, its body capped at `maxResponseBytes`. The token travels in the URL path: the URL is never logged nor put in an
  * error; failures are described by fixed text (`HTTP 503`, `no answer within 10000 ms`).
  */
 async function callPaletteRefresh(
@@ -32,9 +35,9 @@ async function callPaletteRefresh(
 ): Promise<RenewalOutcome> {
   let body: unknown;
   try {
-    body = await fetchJson(
+    body = await fetchJsonBounded(
       `${settings.apiUrl}/v1/auth/refresh/${encodeURIComponent(sessionToken)}`,
-      { timeoutMs: settings.timeoutMs },
+      { timeoutMs: settings.timeoutMs, maxBytes: settings.maxResponseBytes },
     );
   } catch (error) {
     if (
@@ -69,122 +72,71 @@ async function callPaletteRefresh(
   return { kind: 'renewed', token: renewed };
 }
 
-/** Options of {@link createSessionRenewer}. */
-export interface SessionRenewerOptions {
-  /** Where the newest session token of a user is looked up first, and renewed tokens are stored. */
-  tokenCache?: SpectroCloudTokenCache;
-  /** Receives warnings, never with tokens, URLs holding tokens or emails. */
-  logger?: LoggerService;
-}
-
-/** Finds, and when needed renews, the current Palette session token of a session. */
-export interface SessionRenewer {
-  /**
-   * The Palette session token a refresh hands out:
-   * 1. the newest unexpired token among the token cache entry of `email` (it may have been renewed
-   *    by another tab or backend instance) and `sealedToken`;
-   * 2. fast path: more than `settings.sessionRenewalWindowSeconds` left: returned, no call to
-   *    Palette;
-   * 3. inside the window: renewed at Palette (single-flight per token in this process: concurrent
-   *    refreshes share one call), stored in the token cache (every tier) and returned; when Palette
-   *    is unavailable (5xx, timeout, network, unusable answer) a warning is logged and the still
-   *    valid token is returned.
-   *
-   * @throws SessionEndedError when every token has expired or Palette rejected the renewal (4xx)
-   */
-  currentSessionToken(input: {
-    email: string;
-    sealedToken: PaletteSessionToken;
+/**
+ * The session record a refresh hands out, its Palette session token renewed when needed:
+ * 1. no session token (Palette delivered none): the record as it is;
+ * 2. more than `settings.sessionRenewalWindowSeconds` left: the record, no call to Palette;
+ * 3. inside the window: renewed through {@link SpectroCloudSessions.renewSessionToken} (at most one
+ *    Palette call per token across every instance sharing the store; the others wait for the
+ *    renewed record, up to `timeoutMs` + 1 s). Palette unavailable (5xx, timeout, network, unusable
+ *    answer): a warning and the still valid token. Palette refusing (4xx): the record is ended.
+ *
+ * @throws SessionEndedError when the token has expired, Palette refused the renewal, or the
+ *   record ended meanwhile (logout on another device or instance)
+ * @throws SessionStoreUnavailableError when the shared store is down
+ */
+export async function renewedSessionRecord(
+  record: SessionRecord,
+  deps: {
+    sessions: SpectroCloudSessions;
     settings: SpectroCloudProviderSettings;
-  }): Promise<PaletteSessionToken>;
-}
-
-/** Creates a {@link SessionRenewer} (one per provider factory; the single-flight map is in-process). */
-export function createSessionRenewer(
-  options: SessionRenewerOptions = {},
-): SessionRenewer {
-  const { tokenCache, logger } = options;
-  const inFlight = new Map<string, Promise<RenewalOutcome>>();
-
-  const cachedToken = async (
-    email: string,
-  ): Promise<PaletteSessionToken | undefined> => {
-    if (!tokenCache) {
-      return undefined;
-    }
-    try {
-      const entry = await tokenCache.getSessionTokenByEmail(email);
-      const token = entry && readPaletteSessionToken(entry.token);
-      return token && sessionTokenBelongsTo(token, email) ? token : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-
-  const renew = (
-    settings: SpectroCloudProviderSettings,
-    current: PaletteSessionToken,
-    email: string,
-  ): Promise<RenewalOutcome> => {
-    const key = createHash('sha256').update(current.token).digest('base64url');
-    let pending = inFlight.get(key);
-    if (!pending) {
-      pending = (async () => {
-        const outcome = await callPaletteRefresh(
-          settings,
-          current.token,
-          email,
-        );
-        if (outcome.kind === 'renewed' && tokenCache) {
-          try {
-            await tokenCache.storeSessionToken({
-              email,
-              token: outcome.token.token,
-              expiresAt: outcome.token.expiresAt,
-            });
-          } catch {
-            logger?.warn(
-              'SpectroCloud refresh: the renewed Palette session token could not be stored in the token cache',
-            );
-          }
-        }
-        return outcome;
-      })().finally(() => inFlight.delete(key));
-      inFlight.set(key, pending);
-    }
-    return pending;
-  };
-
-  return {
-    async currentSessionToken({ email, sealedToken, settings }) {
-      const now = nowInSeconds();
-      const candidates = [await cachedToken(email), sealedToken].filter(
-        (t): t is PaletteSessionToken => !!t && t.expiresAt > now,
-      );
-      if (candidates.length === 0) {
-        throw new SessionEndedError(
-          'The Palette session token has expired; sign in again',
-        );
-      }
-      const current = candidates.reduce((a, b) =>
-        b.expiresAt > a.expiresAt ? b : a,
-      );
-      if (current.expiresAt - now > settings.sessionRenewalWindowSeconds) {
-        return current;
-      }
-      const outcome = await renew(settings, current, email);
+    logger?: LoggerService;
+  },
+): Promise<SessionRecord> {
+  const { sessions, settings, logger } = deps;
+  const token = record.sessionToken;
+  if (!token) {
+    return record;
+  }
+  const now = nowInSeconds();
+  if (token.expiresAt <= now) {
+    throw new SessionEndedError(
+      'The Palette session token has expired; sign in again',
+    );
+  }
+  if (token.expiresAt - now > settings.sessionRenewalWindowSeconds) {
+    return record;
+  }
+  let refused = false;
+  const after = await sessions.renewSessionToken(
+    record.id,
+    token.token,
+    async current => {
+      const outcome = await callPaletteRefresh(settings, current, record.email);
       if (outcome.kind === 'renewed') {
         return outcome.token;
       }
       if (outcome.kind === 'rejected') {
-        throw new SessionEndedError(
-          'Palette refused to renew the session token; sign in again',
-        );
+        refused = true;
+        await sessions.end(record.id);
+        return undefined;
       }
       logger?.warn(
         `SpectroCloud refresh: renewing the Palette session token failed (${outcome.reason}); the current token stays in use until it expires`,
       );
-      return current;
+      return undefined;
     },
-  };
+    settings.timeoutMs + 1000,
+  );
+  if (refused) {
+    throw new SessionEndedError(
+      'Palette refused to renew the session token; sign in again',
+    );
+  }
+  if (!after || after.state !== 'live') {
+    throw new SessionEndedError(
+      'The SpectroCloud session has ended; sign in again',
+    );
+  }
+  return after;
 }

@@ -1,6 +1,6 @@
-import { InProcessTokenStore } from './InProcessTokenStore';
+import { randomBytes } from 'node:crypto';
 import { normalizeEmail } from './normalizeEmail';
-import { SharedTokenStore } from './shared/SharedTokenStore';
+import { SpectroCloudSessions } from './sessions/types';
 import {
   SessionTokenEntry,
   SpectroCloudTokenCache,
@@ -8,101 +8,83 @@ import {
 } from './types';
 
 /**
- * Options of {@link DefaultSpectroCloudTokenCache}.
- * @public
- */
-export interface DefaultSpectroCloudTokenCacheOptions {
-  /** The shared tier; without it the cache is in-process only. */
-  shared?: SharedTokenStore;
-}
-
-/**
- * {@link SpectroCloudTokenCache} over two tiers: the in-process {@link InProcessTokenStore}
- * and, when given, the {@link SharedTokenStore} on the portal's Backstage cache store.
+ * {@link SpectroCloudTokenCache} as views of the session records: every lookup returns the
+ * Palette session token of the user's newest live session (see
+ * {@link SpectroCloudSessions.newestLive}).
  *
  * @remarks
- * Writes go to both tiers (shared TTL = the token's remaining lifetime). Reads check the
- * in-process tier first, then the shared tier, and copy what they find there into the in-process
- * tier. The shared tier never makes a method reject: when its store is down, reads fall back to
- * the in-process tier and writes reach the in-process tier only.
- *
- * A delete removes the entry from the shared tier and from THIS process; other backend
- * instances keep their in-process copy until the token expires.
+ * In shared mode every lookup reads the shared store (no in-process copy, so no staleness); while
+ * that store is down lookups find nothing (the caller answers "sign in again" rather than serve a
+ * token that may have been ended meanwhile).
  * @public
  */
 export class DefaultSpectroCloudTokenCache implements SpectroCloudTokenCache {
-  readonly #store: InProcessTokenStore;
-  readonly #shared: SharedTokenStore | undefined;
+  readonly sessions: SpectroCloudSessions;
+  readonly #now: () => number;
 
-  constructor(
-    store: InProcessTokenStore,
-    options: DefaultSpectroCloudTokenCacheOptions = {},
-  ) {
-    this.#store = store;
-    this.#shared = options.shared;
+  constructor(sessions: SpectroCloudSessions, now: () => number = Date.now) {
+    this.sessions = sessions;
+    this.#now = now;
   }
 
   async storeSessionToken(options: StoreSessionTokenOptions): Promise<void> {
     const { email, token, expiresAt, userEntityRef } = options;
-    this.#store.set(email, token, expiresAt, userEntityRef);
-    await this.#shared?.setEntry(email, { token, expiresAt }, userEntityRef);
+    normalizeEmail(email);
+    if (typeof token !== 'string' || token === '') {
+      throw new TypeError('token must be a non-empty string');
+    }
+    if (!Number.isFinite(expiresAt)) {
+      throw new TypeError('expiresAt must be a number of epoch seconds');
+    }
+    const now = Math.floor(this.#now() / 1000);
+    if (expiresAt <= now) {
+      return;
+    }
+    const id = randomBytes(32).toString('base64url');
+    await this.sessions
+      .create({
+        id,
+        email,
+        ...(userEntityRef ? { userEntityRef } : {}),
+        idToken: '',
+        idTokenExpiresAt: expiresAt,
+        sessionToken: { token, expiresAt },
+        scope: '',
+        createdAt: now,
+        expiresAt,
+      })
+      .then(() => this.sessions.bindUser(id, userEntityRef))
+      .catch(() => undefined);
   }
 
   async getSessionTokenForUser(
     userEntityRef: string,
   ): Promise<SessionTokenEntry | undefined> {
-    const localEmail = this.#store.emailForUser(userEntityRef);
-    const local =
-      localEmail === undefined ? undefined : this.#store.get(localEmail);
-    if (local || !this.#shared) {
-      return local;
-    }
-    const email =
-      (await this.#shared.getEmailForUser(userEntityRef)) ?? localEmail;
-    if (email === undefined) {
-      return undefined;
-    }
-    const entry = await this.#shared.getEntry(email);
-    if (entry) {
-      this.#store.set(email, entry.token, entry.expiresAt, userEntityRef);
-    }
-    return entry;
+    return this.#tokenOf({ userEntityRef });
   }
 
   async getSessionTokenByEmail(
     email: string,
   ): Promise<SessionTokenEntry | undefined> {
-    const local = this.#store.get(email);
-    if (local || !this.#shared) {
-      return local;
-    }
-    const entry = await this.#shared.getEntry(email);
-    if (entry) {
-      this.#store.set(email, entry.token, entry.expiresAt);
-    }
-    return entry;
+    return this.#tokenOf({ email: normalizeEmail(email) });
   }
 
   async deleteSessionToken(options: {
     email?: string;
     userEntityRef?: string;
   }): Promise<void> {
-    const { userEntityRef } = options;
-    let email = options.email ?? undefined;
-    if (!email && userEntityRef) {
-      email =
-        this.#store.emailForUser(userEntityRef) ??
-        (await this.#shared?.getEmailForUser(userEntityRef));
+    await this.sessions.endAllOf(options);
+  }
+
+  async #tokenOf(user: {
+    email?: string;
+    userEntityRef?: string;
+  }): Promise<SessionTokenEntry | undefined> {
+    try {
+      const token = (await this.sessions.newestLive(user))?.sessionToken;
+      return token && { ...token };
+    } catch {
+      return undefined;
     }
-    if (userEntityRef) {
-      this.#store.unlinkUser(userEntityRef);
-    }
-    if (email) {
-      this.#store.delete(email);
-    }
-    await Promise.all([
-      email ? this.#shared?.deleteEntry(normalizeEmail(email)) : undefined,
-      userEntityRef ? this.#shared?.deleteUser(userEntityRef) : undefined,
-    ]);
   }
 }

@@ -29,7 +29,9 @@ export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 /**
  * The in-process tier: session tokens in the process-wide compatibility map, bounded by a
  * maximum entry count (least recently used evicted first) and swept of expired entries on an
- * unref'd timer, plus the user entity ref to email links the auth module records at sign-in.
+ * unref'd timer. It is the compatibility view behind the seed API and
+ * `globalThis.__SPECTROCLOUD_TOKEN_CACHE__`: the session store keeps each email's entry equal to
+ * the token of its newest live session on this process's view.
  *
  * @remarks
  * All methods are synchronous. Reading an expired entry removes it and returns `undefined`.
@@ -37,7 +39,6 @@ export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
  */
 export class InProcessTokenStore {
   readonly #entries = getGlobalTokenMap();
-  readonly #emailByUserRef = new Map<string, string>();
   readonly #maxEntries: number;
   readonly #now: () => number;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -71,15 +72,10 @@ export class InProcessTokenStore {
   /**
    * Stores the token of `email` (normalised), with `expiresAt` in epoch SECONDS. A token already
    * expired is not stored (and any older entry is removed). Evicts least recently used entries
-   * beyond `maxEntries`. When `userEntityRef` is given, records the ref to email link.
+   * beyond `maxEntries`.
    * @throws TypeError on an empty email or token, or a non-finite `expiresAt`
    */
-  set(
-    email: string,
-    token: string,
-    expiresAt: number,
-    userEntityRef?: string,
-  ): void {
+  set(email: string, token: string, expiresAt: number): void {
     const key = normalizeEmail(email);
     if (typeof token !== 'string' || token === '') {
       throw new TypeError('token must be a non-empty string');
@@ -92,10 +88,6 @@ export class InProcessTokenStore {
       return;
     }
     this.#entries.set(key, { token, expiresAt });
-    if (userEntityRef) {
-      this.#emailByUserRef.delete(userEntityRef);
-      this.#emailByUserRef.set(userEntityRef, key);
-    }
     this.#evictOverflow();
   }
 
@@ -115,30 +107,9 @@ export class InProcessTokenStore {
     return { ...entry };
   }
 
-  /** The normalised email linked to a user entity ref at sign-in, while its token is held. */
-  emailForUser(userEntityRef: string): string | undefined {
-    const email = this.#emailByUserRef.get(userEntityRef);
-    if (email !== undefined && !this.#entries.has(email)) {
-      this.#emailByUserRef.delete(userEntityRef);
-      return undefined;
-    }
-    return email;
-  }
-
-  /** Removes the entry of `email` and every user entity ref linked to it. */
+  /** Removes the entry of `email`. */
   delete(email: string): void {
-    const key = normalizeEmail(email);
-    this.#entries.delete(key);
-    for (const [ref, linked] of this.#emailByUserRef) {
-      if (linked === key) {
-        this.#emailByUserRef.delete(ref);
-      }
-    }
-  }
-
-  /** Removes the link of a user entity ref (not the token itself). */
-  unlinkUser(userEntityRef: string): void {
-    this.#emailByUserRef.delete(userEntityRef);
+    this.#entries.delete(normalizeEmail(email));
   }
 
   /** Removes every expired entry now; returns how many were removed. */
@@ -149,11 +120,6 @@ export class InProcessTokenStore {
       if (entry.expiresAt <= now) {
         this.#entries.delete(key);
         removed++;
-      }
-    }
-    for (const [ref, email] of this.#emailByUserRef) {
-      if (!this.#entries.has(email)) {
-        this.#emailByUserRef.delete(ref);
       }
     }
     return removed;
@@ -173,13 +139,8 @@ export class InProcessTokenStore {
 
   #evictOverflow(): void {
     while (this.#entries.size > this.#maxEntries) {
-      // O(1): stale user ref links are dropped lazily by emailForUser and the sweep.
       const oldest = this.#entries.keys().next().value as string;
       this.#entries.delete(oldest);
-    }
-    while (this.#emailByUserRef.size > this.#maxEntries) {
-      const oldestRef = this.#emailByUserRef.keys().next().value as string;
-      this.#emailByUserRef.delete(oldestRef);
     }
   }
 }

@@ -37,7 +37,7 @@ describe('readTokenCacheSettings', () => {
     });
   });
 
-  it('reads durations as milliseconds, strings or objects', () => {
+  it('reads durations as strings or objects, and refuses bare numbers naming the unit to write', () => {
     const base = {
       shared: true,
       encryptionKeys: [K1.toString('base64')],
@@ -45,7 +45,8 @@ describe('readTokenCacheSettings', () => {
       namespace: 'portal-a:tokens',
     };
     expect(
-      read({ ...base, sharedTimeout: 250, sharedRetryInterval: '2s' }).shared,
+      read({ ...base, sharedTimeout: '250ms', sharedRetryInterval: '2s' })
+        .shared,
     ).toMatchObject({
       namespace: 'portal-a:tokens',
       timeoutMs: 250,
@@ -54,8 +55,11 @@ describe('readTokenCacheSettings', () => {
     expect(
       read({ ...base, sharedTimeout: { milliseconds: 300 } }).shared?.timeoutMs,
     ).toBe(300);
-    expect(() => read({ ...base, sharedTimeout: 0 })).toThrow(
-      'spectrocloud.tokenCache.sharedTimeout must be a positive duration',
+    expect(() => read({ ...base, sharedTimeout: '0s' })).toThrow(
+      "'spectrocloud.tokenCache.sharedTimeout' must be a positive duration",
+    );
+    expect(() => read({ ...base, sharedTimeout: 250 })).toThrow(
+      "'spectrocloud.tokenCache.sharedTimeout' must be a duration with its unit, e.g. '10s', '500ms'",
     );
   });
 

@@ -1,5 +1,5 @@
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
+import { Config } from '@backstage/config';
+import { readDurationMs } from './readDurationMs';
 import { parseKeyMaterial } from './shared/keyMaterial';
 
 /** Default Backstage cache namespace of the shared tier. */
@@ -33,26 +33,6 @@ export interface TokenCacheSettings {
 }
 
 const PREFIX = 'spectrocloud.tokenCache';
-
-/** A duration in milliseconds: a number (ms), a string (`'5s'`, `'PT5S'`) or `{ seconds: 5 }`. */
-function readMilliseconds(
-  config: Config,
-  key: string,
-  defaultMs: number,
-): number {
-  if (!config.has(key)) {
-    return defaultMs;
-  }
-  const raw = config.get(key);
-  const ms =
-    typeof raw === 'number'
-      ? raw
-      : durationToMilliseconds(readDurationFromConfig(config, { key }));
-  if (!Number.isFinite(ms) || ms <= 0) {
-    throw new Error(`${PREFIX}.${key} must be a positive duration`);
-  }
-  return ms;
-}
 
 function readShared(config: Config): SharedTierSettings {
   if (!config.has('encryptionKeys')) {
@@ -95,16 +75,14 @@ function readShared(config: Config): SharedTierSettings {
     encryptionKeys,
     keyHashSecret,
     namespace,
-    timeoutMs: readMilliseconds(
-      config,
-      'sharedTimeout',
-      DEFAULT_SHARED_TIMEOUT_MS,
-    ),
-    retryIntervalMs: readMilliseconds(
-      config,
-      'sharedRetryInterval',
-      DEFAULT_SHARED_RETRY_INTERVAL_MS,
-    ),
+    timeoutMs: readDurationMs(config, 'sharedTimeout', {
+      defaultMs: DEFAULT_SHARED_TIMEOUT_MS,
+      label: `${PREFIX}.sharedTimeout`,
+    }),
+    retryIntervalMs: readDurationMs(config, 'sharedRetryInterval', {
+      defaultMs: DEFAULT_SHARED_RETRY_INTERVAL_MS,
+      label: `${PREFIX}.sharedRetryInterval`,
+    }),
   };
 }
 

@@ -27,10 +27,25 @@ export {
   setProcessTokenStore,
 } from './seedApi';
 export { DefaultSpectroCloudTokenCache } from './DefaultSpectroCloudTokenCache';
-export type { DefaultSpectroCloudTokenCacheOptions } from './DefaultSpectroCloudTokenCache';
-export { SharedTokenStore } from './shared/SharedTokenStore';
-export type { SharedTokenStoreOptions } from './shared/SharedTokenStore';
+export { SessionStoreUnavailableError } from './sessions/types';
+export type {
+  SessionRecord,
+  SessionTokenRenewal,
+  SpectroCloudSessions,
+} from './sessions/types';
+export { SessionStore } from './sessions/SessionStore';
+export { createMemoryKeyValueStore } from './sessions/keyValue';
+export type { KeyValueStore } from './sessions/keyValue';
 export type { SharedCacheConnection } from './shared/ResilientSharedCache';
 export { getSessionTokenForRequest } from './getSessionTokenForRequest';
 export type { UserSessionToken } from './getSessionTokenForRequest';
 export { spectroCloudTokenCacheServiceRef } from './serviceRef';
+export { withDeadline } from './outbound/deadline';
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  fetchBounded,
+  fetchJsonBounded,
+  OutboundRequestError,
+} from './outbound/fetchBounded';
+export type { OutboundFailure, OutboundLimits } from './outbound/fetchBounded';
+export { readDurationMs } from './readDurationMs';

@@ -10,7 +10,15 @@ import { DefaultSpectroCloudTokenCache } from './DefaultSpectroCloudTokenCache';
 import { InProcessTokenStore } from './InProcessTokenStore';
 import { setProcessTokenStore } from './seedApi';
 import { cacheManagerConnector } from './shared/cacheManagerConnection';
-import { SharedTokenStore } from './shared/SharedTokenStore';
+import { ResilientSharedCache } from './shared/ResilientSharedCache';
+import { SharedKeyHasher } from './shared/SharedKeyHasher';
+import { SharedValueCipher } from './shared/SharedValueCipher';
+import {
+  createMemoryKeyValueStore,
+  createSharedKeyValueStore,
+  KeyValueStore,
+} from './sessions/keyValue';
+import { SessionStore } from './sessions/SessionStore';
 import { SpectroCloudTokenCache } from './types';
 
 function createTokenCache(
@@ -22,31 +30,38 @@ function createTokenCache(
     maxEntries: settings.maxEntries,
     sweepIntervalMs: settings.sweepIntervalMs,
   });
-  let shared: SharedTokenStore | undefined;
+  let kv: KeyValueStore;
   if (settings.shared) {
     const connector = cacheManagerConnector(config, settings.shared.namespace);
-    shared = new SharedTokenStore({
-      connect: connector.connect,
-      recreateClientOnFailure: connector.recreateOnFailure,
-      encryptionKeys: settings.shared.encryptionKeys,
-      keyHashSecret: settings.shared.keyHashSecret,
-      timeoutMs: settings.shared.timeoutMs,
-      retryIntervalMs: settings.shared.retryIntervalMs,
+    kv = createSharedKeyValueStore({
+      cache: new ResilientSharedCache({
+        connect: connector.connect,
+        timeoutMs: settings.shared.timeoutMs,
+        retryIntervalMs: settings.shared.retryIntervalMs,
+        recreateOnFailure: connector.recreateOnFailure,
+        logger,
+      }),
+      cipher: new SharedValueCipher(settings.shared.encryptionKeys),
+      keys: new SharedKeyHasher(settings.shared.keyHashSecret),
       logger,
     });
     if (connector.store === 'memory') {
       logger.warn(
         "SpectroCloud token cache: shared tier on, but backend.cache.store is 'memory': " +
-          'entries are not shared with other backend instances',
+          'sessions are not shared with other backend instances',
       );
     } else {
       logger.info(
-        `SpectroCloud token cache: shared tier on backend.cache.store '${connector.store}', ` +
+        `SpectroCloud token cache: sessions in backend.cache.store '${connector.store}', ` +
           `namespace '${settings.shared.namespace}'`,
       );
     }
+  } else {
+    // Records, index entries, locks and used-flow marks: a few per signed-in session.
+    kv = createMemoryKeyValueStore(store.maxEntries * 4);
   }
-  return { cache: new DefaultSpectroCloudTokenCache(store, { shared }), store };
+  const sessions = new SessionStore({ kv, view: store });
+  return { cache: new DefaultSpectroCloudTokenCache(sessions), store };
 }
 
 /**
@@ -55,9 +70,9 @@ function createTokenCache(
  *
  * @remarks
  * The default factory reads `spectrocloud.tokenCache` (see the package README and `config.d.ts`):
- * `maxEntries` (default 10000) and `sweepIntervalSeconds` (default 60) of the in-process tier,
- * installed as the process-wide store so that the synchronous seed API and the service see the
- * same tokens; and, when `shared: true`, the encrypted shared tier on the store configured under
+ * `maxEntries` (default 10000) and `sweepIntervalSeconds` (default 60) of the in-process view
+ * (installed as the process-wide store behind the synchronous seed API); the session records live
+ * in process, or, when `shared: true`, encrypted in the shared store configured under
  * `backend.cache` (memory, redis, valkey, memcache, ...) with `encryptionKeys`, `keyHashSecret`,
  * `namespace`, `sharedTimeout` and `sharedRetryInterval`. Being root-scoped, one instance serves
  * every plugin, and its shared entries live in one fixed namespace, not per plugin.

@@ -13,6 +13,8 @@ export interface SessionTokenEntry {
   expiresAt: number;
 }
 
+import type { SpectroCloudSessions } from './sessions/types';
+
 /**
  * Input of {@link SpectroCloudTokenCache.storeSessionToken}.
  * @public
@@ -42,30 +44,33 @@ export interface StoreSessionTokenOptions {
  */
 export interface SpectroCloudTokenCache {
   /**
-   * Stores (or replaces) the session token of a user in the in-process tier and, when on, the
-   * shared tier (TTL = the remaining lifetime). Resolves once stored; a failing shared store does
-   * not make it reject (the in-process write stands).
+   * The session records (one per sign-in) that the auth module creates, renews and ends; the
+   * lookups below are views of them.
+   */
+  readonly sessions: SpectroCloudSessions;
+  /**
+   * Records a session made outside the auth module: a live session record (no ID token) holding
+   * `token` until `expiresAt`. A failing shared store does not make it reject (nothing stored).
    * @throws TypeError on an empty email or token, or a non-finite `expiresAt`
    */
   storeSessionToken(options: StoreSessionTokenOptions): Promise<void>;
   /**
-   * The unexpired session token of the Backstage user `userEntityRef` (e.g. `user:default/alice`),
-   * as recorded by the auth module when that user signed in (on this or, with the shared tier,
-   * any backend instance); `undefined` when there is none. Take `userEntityRef` from the
+   * The unexpired session token of the newest live session of the Backstage user `userEntityRef`
+   * (e.g. `user:default/alice`), signed in on this or, with the shared tier, any backend instance;
+   * `undefined` when there is none (or the shared store is down). Take `userEntityRef` from the
    * caller's verified credentials (see `getSessionTokenForRequest`).
    */
   getSessionTokenForUser(
     userEntityRef: string,
   ): Promise<SessionTokenEntry | undefined>;
   /**
-   * The unexpired session token stored for `email` (normalised), or `undefined`.
+   * The unexpired session token of the newest live session of `email` (normalised), or `undefined`.
    * Only call this with an email you obtained from a verified identity, never from a request.
    */
   getSessionTokenByEmail(email: string): Promise<SessionTokenEntry | undefined>;
   /**
-   * Removes the entry of a user, found by email and/or user entity ref, from the shared tier and
-   * this process. Missing entries are fine. Other backend instances may keep an in-process copy
-   * until the token expires.
+   * Ends every live session of a user, found by email and/or user entity ref ("sign out
+   * everywhere"), on every instance sharing the store.
    */
   deleteSessionToken(options: {
     email?: string;

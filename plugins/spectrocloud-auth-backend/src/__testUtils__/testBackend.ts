@@ -11,6 +11,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { MockPalette } from '@internal/mock-palette';
 import { JsonObject } from '@backstage/types';
 import {
+  getGlobalTokenMap,
   SpectroCloudTokenCache,
   spectroCloudTokenCacheServiceRef,
 } from '@terasky/backstage-plugin-spectrocloud-token-cache';
@@ -21,6 +22,25 @@ export const ALICE = 'alice@example.com';
 export const BOB = 'bob@example.com';
 /** In the mock Palette, not in the catalog. */
 export const MALLORY = 'mallory@example.com';
+
+/** The token cache of every test backend started in this test file. */
+const startedCaches = new Set<SpectroCloudTokenCache>();
+
+/**
+ * Ends every session of the demo users on every test backend of this file, and empties the
+ * compatibility map: a test starts without anyone signed in.
+ */
+export async function forgetSessions(): Promise<void> {
+  for (const cache of startedCaches) {
+    for (const email of [ALICE, BOB, MALLORY]) {
+      await cache.deleteSessionToken({
+        email,
+        userEntityRef: `user:default/${email.split('@')[0]}`,
+      });
+    }
+  }
+  getGlobalTokenMap().clear();
+}
 
 /** A catalog `User` entity with `spec.profile.email`. */
 export function userEntity(name: string, email?: string): Entity {
@@ -149,6 +169,7 @@ export async function startSpectroCloudTestBackend(options: {
       }),
     ],
   });
+  startedCaches.add(tokenCache!);
   return {
     server: backend.server,
     tokenCache: tokenCache!,

@@ -96,7 +96,7 @@ describe('ResilientSharedCache', () => {
 
     state.mode = 'hang';
     // Resolves although the store never answers: bounded by the 50 ms timeout.
-    await expect(cache.get('k')).resolves.toEqual({ status: 'miss' });
+    await expect(cache.get('k')).resolves.toEqual({ status: 'unavailable' });
     const setSpy = jest.spyOn(connections[0].connection.cache, 'set');
     await expect(cache.set('k2', 'v2', 1000)).resolves.toBe(false);
     // The second call was skipped (store marked down), not sent and timed out again.
@@ -112,11 +112,11 @@ describe('ResilientSharedCache', () => {
 
     // Still down at the next try: no new warning.
     now += 1000;
-    await expect(cache.get('k')).resolves.toEqual({ status: 'miss' });
+    await expect(cache.get('k')).resolves.toEqual({ status: 'unavailable' });
     expect(logger.warn).toHaveBeenCalledTimes(1);
 
     state.mode = 'up';
-    await expect(cache.get('k')).resolves.toEqual({ status: 'miss' }); // skipped: retry interval
+    await expect(cache.get('k')).resolves.toEqual({ status: 'unavailable' }); // skipped: retry interval
     now += 1000;
     await expect(cache.get('k')).resolves.toEqual({
       status: 'hit',
@@ -140,7 +140,7 @@ describe('ResilientSharedCache', () => {
   it('counts errors a store swallowed (a miss that was really a failure)', async () => {
     const state = { mode: 'swallow' as Mode };
     const { cache } = create(state);
-    await expect(cache.get('k')).resolves.toEqual({ status: 'miss' });
+    await expect(cache.get('k')).resolves.toEqual({ status: 'unavailable' });
     expect(cache.available).toBe(false);
     expect(logger.warn.mock.calls[0][0]).toContain(
       'the store client reported an error',
@@ -202,7 +202,7 @@ describe('ResilientSharedCache', () => {
       recreateOnFailure: false,
       logger,
     });
-    await expect(cache.get('k')).resolves.toEqual({ status: 'miss' });
+    await expect(cache.get('k')).resolves.toEqual({ status: 'unavailable' });
     expect(logger.warn.mock.calls[0][0]).toContain('client creation failed');
   });
 });

@@ -1,6 +1,7 @@
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { JsonValue } from '@backstage/types';
-import { withTimeout } from './withTimeout';
+import { withDeadline } from '../outbound/deadline';
+import { SharedStoreTimeoutError } from './SharedStoreTimeoutError';
 
 /**
  * One client of the shared cache store.
@@ -21,9 +22,11 @@ export interface SharedCacheConnection {
 export type SharedRead =
   | { status: 'hit'; value: JsonValue }
   | { status: 'miss' }
-  | { status: 'unreadable' };
+  | { status: 'unreadable' }
+  | { status: 'unavailable' };
 
 const MISS: SharedRead = { status: 'miss' };
+const UNAVAILABLE: SharedRead = { status: 'unavailable' };
 const UNREADABLE: SharedRead = { status: 'unreadable' };
 
 /** Options of {@link ResilientSharedCache}. */
@@ -69,8 +72,9 @@ export class ResilientSharedCache {
   }
 
   /**
-   * The value under `key`: `miss` when missing or when the store failed, `unreadable` when the
-   * store answered with something its client cannot even parse (e.g. not JSON).
+   * The value under `key`: `miss` when missing, `unavailable` when the store failed, did not answer
+   * or is skipped (down, inside the retry interval), `unreadable` when the store answered with
+   * something its client cannot even parse (e.g. not JSON).
    */
   async get(key: string): Promise<SharedRead> {
     const result = await this.#run(async cache => {
@@ -85,7 +89,7 @@ export class ResilientSharedCache {
         throw error;
       }
     });
-    return result.ok ? result.value : MISS;
+    return result.ok ? result.value : UNAVAILABLE;
   }
 
   /** Stores `value` for `ttlMs` MILLISECONDS; `false` when the store failed or was skipped. */
@@ -128,9 +132,12 @@ export class ResilientSharedCache {
     }
     const errorsBefore = connection.errorCount?.() ?? 0;
     try {
-      const value = await withTimeout(
-        Promise.resolve().then(() => op(connection.cache)),
-        this.#options.timeoutMs,
+      // The store clients take no AbortSignal: the call is raced, not aborted (it is not HTTP).
+      const { timeoutMs } = this.#options;
+      const value = await withDeadline(
+        () => op(connection.cache),
+        timeoutMs,
+        () => new SharedStoreTimeoutError(timeoutMs),
       );
       if ((connection.errorCount?.() ?? 0) !== errorsBefore) {
         throw new Error('the store client reported an error');

@@ -8,14 +8,16 @@ import {
   keyvRedisConnection,
   randomKey,
   rawRedisClient,
-  rawRedisKey,
 } from '../__testUtils__/keyvRedis';
-import { DefaultSpectroCloudTokenCache } from '../DefaultSpectroCloudTokenCache';
-import { getGlobalTokenMap } from '../globalTokenMap';
-import { InProcessTokenStore } from '../InProcessTokenStore';
-import { getSessionTokenByEmail } from '../seedApi';
+import { createSharedKeyValueStore } from '../sessions/keyValue';
+import { SessionStore } from '../sessions/SessionStore';
+import { SessionStoreUnavailableError } from '../sessions/types';
+import {
+  ResilientSharedCache,
+  SharedCacheConnection,
+} from './ResilientSharedCache';
 import { SharedKeyHasher } from './SharedKeyHasher';
-import { SharedTokenStore } from './SharedTokenStore';
+import { SharedValueCipher } from './SharedValueCipher';
 
 // Stops and restarts Redis, so it uses its own redis-server child process, never the machine's.
 const NAMESPACE = 'spectrocloud-token-cache';
@@ -27,143 +29,132 @@ const ENCRYPTION_KEY = randomKey();
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
+function sessionsOn(
+  connection: SharedCacheConnection,
+  logger: ReturnType<typeof mockServices.logger.mock>,
+) {
+  return new SessionStore({
+    kv: createSharedKeyValueStore({
+      cache: new ResilientSharedCache({
+        connect: () => connection,
+        timeoutMs: TIMEOUT_MS,
+        retryIntervalMs: RETRY_MS,
+        recreateOnFailure: false,
+        logger,
+      }),
+      cipher: new SharedValueCipher([ENCRYPTION_KEY]),
+      keys: new SharedKeyHasher(HASH_SECRET),
+      logger,
+    }),
+  });
+}
+
+function record(id: string, email: string) {
+  const now = nowSeconds();
+  return {
+    id,
+    email,
+    userEntityRef: `user:default/${email.split('@')[0]}`,
+    idToken: 'id-token',
+    idTokenExpiresAt: now + 900,
+    sessionToken: { token: `token-${id}`, expiresAt: now + 900 },
+    scope: 'openid',
+    createdAt: now,
+    expiresAt: now + 3600,
+  };
+}
+
 const describeWithRedis = describeWithServices('redis');
 
-describeWithRedis('token cache while Redis goes away and comes back', () => {
-  let redis: RedisServer | undefined;
-  const closers: Array<() => Promise<void>> = [];
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+describeWithRedis(
+  'session records while Redis goes away and comes back',
+  () => {
+    let redis: RedisServer | undefined;
+    const closers: Array<() => Promise<void>> = [];
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
-  beforeAll(() => process.on('unhandledRejection', onUnhandled));
-  afterAll(async () => {
-    process.off('unhandledRejection', onUnhandled);
-    await Promise.all(closers.map(close => close()));
-    await redis?.stop();
-  });
-
-  it('falls back to the in-process tier, warns once, and uses Redis again when it is back', async () => {
-    redis = await startRedisServer();
-    const port = redis.port;
-    const logger = mockServices.logger.mock();
-    const { connection, close } = keyvRedisConnection(redis.url, NAMESPACE);
-    closers.push(close);
-    const shared = new SharedTokenStore({
-      connect: () => connection,
-      encryptionKeys: [ENCRYPTION_KEY],
-      keyHashSecret: HASH_SECRET,
-      logger,
-      timeoutMs: TIMEOUT_MS,
-      retryIntervalMs: RETRY_MS,
+    beforeAll(() => process.on('unhandledRejection', onUnhandled));
+    afterAll(async () => {
+      process.off('unhandledRejection', onUnhandled);
+      await Promise.all(closers.map(close => close()));
+      await redis?.stop();
     });
-    const store = new InProcessTokenStore({ sweepIntervalMs: 0 });
-    const cache = new DefaultSpectroCloudTokenCache(store, { shared });
-    const keys = new SharedKeyHasher(HASH_SECRET);
-    const exp = nowSeconds() + 900;
-    getGlobalTokenMap().clear();
 
-    await cache.storeSessionToken({
-      email: 'alice@example.com',
-      token: 'token-alice',
-      expiresAt: exp,
-      userEntityRef: 'user:default/alice',
-    });
-    let raw = await rawRedisClient(redis.url);
-    expect(
-      await raw.exists(
-        rawRedisKey(NAMESPACE, keys.tokenKey('alice@example.com')),
-      ),
-    ).toBe(1);
-    await raw.disconnect();
+    it('fails fast with SessionStoreUnavailableError, warns once, keeps a logout, and heals by itself', async () => {
+      redis = await startRedisServer();
+      const port = redis.port;
+      const logger = mockServices.logger.mock();
+      const a = keyvRedisConnection(redis.url, NAMESPACE);
+      closers.push(a.close);
+      const sessions = sessionsOn(a.connection, logger);
 
-    // Redis dies.
-    await redis.stop();
+      await sessions.create(record('s1', 'alice@example.com'));
+      const raw = await rawRedisClient(redis.url);
+      const stored = await raw.keys(`${NAMESPACE}:*`);
+      // record + email index + user index, keys and values without the token or the email
+      expect(stored.length).toBe(3);
+      for (const key of stored) {
+        const value = String(await raw.get(key));
+        expect(value).not.toContain('token-s1');
+        expect(value).not.toContain('alice');
+      }
+      await raw.disconnect();
 
-    // Sign-in still works (bounded by the timeout) and lands in the in-process tier.
-    const started = Date.now();
-    await cache.storeSessionToken({
-      email: 'bob@example.com',
-      token: 'token-bob',
-      expiresAt: exp,
-      userEntityRef: 'user:default/bob',
-    });
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1000);
-    expect(getSessionTokenByEmail('bob@example.com')).toBe('token-bob');
-    // Reads fall back to the in-process tier.
-    await expect(
-      cache.getSessionTokenForUser('user:default/alice'),
-    ).resolves.toMatchObject({
-      token: 'token-alice',
-    });
-    await expect(
-      cache.getSessionTokenForUser('user:default/bob'),
-    ).resolves.toMatchObject({
-      token: 'token-bob',
-    });
-    // Misses that would need Redis answer quickly, without throwing.
-    for (let i = 0; i < 5; i++) {
-      await expect(
-        cache.getSessionTokenForUser(`user:default/nobody-${i}`),
-      ).resolves.toBeUndefined();
-    }
-    expect(shared.available).toBe(false);
-    expect(logger.warn).toHaveBeenCalledTimes(1);
-    expect(logger.warn.mock.calls[0][0]).toMatch(
-      /^SpectroCloud token cache: the shared cache store failed \(.+\); using the in-process tier only/,
-    );
-    expect(logger.info).not.toHaveBeenCalled();
-
-    // Redis comes back (empty: no persistence), on the same port.
-    redis = await startRedisServer({ port });
-    await sleep(RETRY_MS + 100);
-
-    // Writes reach Redis again: another instance can read carol's token.
-    const deadline = Date.now() + 10_000;
-    let carolInRedis = 0;
-    raw = await rawRedisClient(redis.url);
-    while (!carolInRedis && Date.now() < deadline) {
-      await cache.storeSessionToken({
-        email: 'carol@example.com',
-        token: 'token-carol',
-        expiresAt: exp,
-        userEntityRef: 'user:default/carol',
-      });
-      carolInRedis = await raw.exists(
-        rawRedisKey(NAMESPACE, keys.tokenKey('carol@example.com')),
+      // Redis dies (the records are gone with it: no persistence).
+      await redis.stop();
+      const started = Date.now();
+      await expect(sessions.get('s1')).rejects.toBeInstanceOf(
+        SessionStoreUnavailableError,
       );
-      if (!carolInRedis) await sleep(RETRY_MS);
-    }
-    await raw.disconnect();
-    expect(carolInRedis).toBe(1);
-    expect(shared.available).toBe(true);
-    expect(logger.info).toHaveBeenCalledWith(
-      'SpectroCloud token cache: the shared cache store answers again; using it',
-    );
-    expect(logger.warn).toHaveBeenCalledTimes(1);
+      await expect(
+        sessions.create(record('s2', 'bob@example.com')),
+      ).rejects.toBeInstanceOf(SessionStoreUnavailableError);
+      await expect(sessions.claimOnce('flow', 1000)).rejects.toBeInstanceOf(
+        SessionStoreUnavailableError,
+      );
+      // A logout while down does not throw: the end is kept and written later.
+      await expect(sessions.end('s1')).resolves.toBeUndefined();
+      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1000);
+      expect(logger.warn).toHaveBeenCalledTimes(1);
+      expect(logger.warn.mock.calls[0][0]).toMatch(
+        /^SpectroCloud token cache: the shared cache store failed/,
+      );
+      expect(logger.info).not.toHaveBeenCalled();
 
-    // Another instance: its own client and in-process tier.
-    getGlobalTokenMap().clear();
-    const second = keyvRedisConnection(redis.url, NAMESPACE);
-    closers.push(second.close);
-    const other = new DefaultSpectroCloudTokenCache(
-      new InProcessTokenStore({ sweepIntervalMs: 0 }),
-      {
-        shared: new SharedTokenStore({
-          connect: () => second.connection,
-          encryptionKeys: [ENCRYPTION_KEY],
-          keyHashSecret: HASH_SECRET,
-          logger,
-        }),
-      },
-    );
-    await expect(
-      other.getSessionTokenForUser('user:default/carol'),
-    ).resolves.toMatchObject({
-      token: 'token-carol',
-    });
+      // Redis comes back on the same port; the same client reconnects (no restart of anything).
+      redis = await startRedisServer({ port });
+      const deadline = Date.now() + 10_000;
+      let created = false;
+      while (!created && Date.now() < deadline) {
+        await sleep(RETRY_MS);
+        created = await sessions
+          .create(record('s3', 'carol@example.com'))
+          .then(() => true)
+          .catch(() => false);
+      }
+      expect(created).toBe(true);
+      expect(logger.info).toHaveBeenCalledWith(
+        'SpectroCloud token cache: the shared cache store answers again; using it',
+      );
+      expect(logger.warn).toHaveBeenCalledTimes(1);
 
-    await new Promise(r => setImmediate(r));
-    expect(unhandled).toEqual([]);
-    store.close();
-  }, 60_000);
-});
+      // Another instance sees carol's session, and the end of s1 written after the outage.
+      const b = keyvRedisConnection(redis.url, NAMESPACE);
+      closers.push(b.close);
+      const other = sessionsOn(b.connection, logger);
+      await expect(
+        other.newestLive({ userEntityRef: 'user:default/carol' }),
+      ).resolves.toMatchObject({
+        id: 's3',
+        sessionToken: { token: 'token-s3' },
+      });
+      const check = await rawRedisClient(redis.url);
+      expect((await check.keys(`${NAMESPACE}:*`)).length).toBe(4); // + the end mark of s1
+      await check.disconnect();
+
+      await new Promise(r => setImmediate(r));
+      expect(unhandled).toEqual([]);
+    }, 60_000);
+  },
+);

@@ -1,5 +1,5 @@
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
+import { Config } from '@backstage/config';
+import { readDurationMs } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 
 /** Default bound of one Palette API call made by the demo plugin, in milliseconds (10 s). */
 export const DEFAULT_PALETTE_TIMEOUT_MS = 10_000;
@@ -16,22 +16,15 @@ export interface SpectroCloudDemoConfig {
  * Reads `spectrocloud.apiUrl` (required) and `spectrocloud.demo.timeout` (optional duration, e.g.
  * `{ seconds: 10 }` or `'10s'`; default 10 s).
  *
- * @throws Error when `spectrocloud.apiUrl` is missing, or the timeout is not a positive duration.
+ * @throws Error when `spectrocloud.apiUrl` is missing, or the timeout is not a positive duration
+ *   with its unit (a bare number is refused).
  */
 export function readSpectroCloudDemoConfig(
   config: Config,
 ): SpectroCloudDemoConfig {
   const apiUrl = config.getString('spectrocloud.apiUrl').replace(/\/+$/, '');
-  let timeoutMs = DEFAULT_PALETTE_TIMEOUT_MS;
-  if (config.has('spectrocloud.demo.timeout')) {
-    timeoutMs = durationToMilliseconds(
-      readDurationFromConfig(config, { key: 'spectrocloud.demo.timeout' }),
-    );
-    if (!(timeoutMs > 0)) {
-      throw new Error(
-        'spectrocloud.demo.timeout must be a positive duration, e.g. { seconds: 10 }',
-      );
-    }
-  }
+  const timeoutMs = readDurationMs(config, 'spectrocloud.demo.timeout', {
+    defaultMs: DEFAULT_PALETTE_TIMEOUT_MS,
+  });
   return { apiUrl, timeoutMs };
 }

@@ -1,3 +1,11 @@
+import {
+  fetchBounded,
+  OutboundRequestError,
+} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+
+/** Largest accepted `GET /v1/projects` body, in BYTES (4 MiB); the call is aborted beyond it. */
+export const MAX_PROJECTS_RESPONSE_BYTES = 4 * 1024 * 1024;
+
 /** A Palette project as the demo shows it. */
 export interface PaletteProject {
   uid: string;
@@ -61,19 +69,20 @@ function parseJson(text: string): { items?: unknown } | undefined {
  * Lists the projects the user can see: `GET <apiUrl>/v1/projects` with the Palette session token.
  *
  * @throws {@link PaletteApiError} with status 401 when Palette answers 401/403, 504 when there is
- * no complete answer within `timeoutMs`, 502 when Palette cannot be reached or answers with another
+ * no complete answer within `timeoutMs` (the request is aborted), 502 when a body exceeds
+ * {@link MAX_PROJECTS_RESPONSE_BYTES} (aborted too), when Palette cannot be reached or answers with another
  * error or a body without an `items` array.
  */
 export async function fetchPaletteProjects(
   options: FetchPaletteProjectsOptions,
 ): Promise<PaletteProject[]> {
   const { apiUrl, sessionToken, timeoutMs } = options;
-  const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await fetch(`${apiUrl}/v1/projects`, {
-      headers: { Authorization: sessionToken, Accept: 'application/json' },
-      signal,
-    });
+    const response = await fetchBounded(
+      `${apiUrl}/v1/projects`,
+      { headers: { Authorization: sessionToken, Accept: 'application/json' } },
+      { timeoutMs, maxBytes: MAX_PROJECTS_RESPONSE_BYTES },
+    );
     if (response.status === 401 || response.status === 403) {
       throw new PaletteApiError(
         401,
@@ -103,11 +112,18 @@ export async function fetchPaletteProjects(
     if (error instanceof PaletteApiError) {
       throw error;
     }
-    if (signal.aborted) {
+    if (error instanceof OutboundRequestError && error.failure === 'timeout') {
       throw new PaletteApiError(
         504,
         `Palette API did not answer GET /v1/projects within ${timeoutMs} ms`,
         'GatewayTimeoutError',
+      );
+    }
+    if (error instanceof OutboundRequestError && error.failure === 'tooLarge') {
+      throw new PaletteApiError(
+        502,
+        `Palette API answered GET /v1/projects with more than ${MAX_PROJECTS_RESPONSE_BYTES} bytes`,
+        'BadGatewayError',
       );
     }
     throw new PaletteApiError(

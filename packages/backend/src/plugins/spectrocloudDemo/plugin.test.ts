@@ -5,8 +5,9 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import {
+  createMemoryKeyValueStore,
   DefaultSpectroCloudTokenCache,
-  InProcessTokenStore,
+  SessionStore,
   spectroCloudTokenCacheServiceRef,
 } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import { delay, http, HttpResponse } from 'msw';
@@ -35,14 +36,14 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 describe('spectrocloud-demo backend plugin', () => {
-  let store: InProcessTokenStore;
   let tokenCache: DefaultSpectroCloudTokenCache;
   let expiresAt: number;
   const logger = mockServices.logger.mock();
 
   beforeEach(async () => {
-    store = new InProcessTokenStore({ sweepIntervalMs: 0 });
-    tokenCache = new DefaultSpectroCloudTokenCache(store);
+    tokenCache = new DefaultSpectroCloudTokenCache(
+      new SessionStore({ kv: createMemoryKeyValueStore(1000) }),
+    );
     await tokenCache.deleteSessionToken({ userEntityRef: BOB });
     expiresAt = Math.floor(Date.now() / 1000) + 900;
     await tokenCache.storeSessionToken({
@@ -56,7 +57,6 @@ describe('spectrocloud-demo backend plugin', () => {
 
   afterEach(async () => {
     await tokenCache.deleteSessionToken({ userEntityRef: ALICE });
-    store.close();
   });
 
   async function start(timeout: object = { seconds: 10 }) {

@@ -1,0 +1,324 @@
+import { createHash } from 'node:crypto';
+import { JsonObject } from '@backstage/types';
+import { InProcessTokenStore } from '../InProcessTokenStore';
+import { normalizeEmail } from '../normalizeEmail';
+import { KeyValueStore } from './keyValue';
+import {
+  SessionRecord,
+  SessionStoreUnavailableError,
+  SessionTokenRenewal,
+  SpectroCloudSessions,
+} from './types';
+
+/** Most session ids remembered per user (and per email): the newest ones are kept. */
+export const MAX_SESSIONS_PER_USER = 20;
+/** Lifetime of an end mark whose record could not be read (store down at logout), SECONDS. */
+const FALLBACK_END_TTL_SECONDS = 7 * 24 * 3600;
+const POLL_MS = 50;
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+const sha256 = (value: string) =>
+  createHash('sha256').update(value).digest('base64url');
+
+/**
+ * {@link SpectroCloudSessions} over a {@link KeyValueStore}: `session:<id>` holds the record,
+ * `ended:<id>` the end mark (written by logout, never overwritten by a renewal, so a logout
+ * racing a refresh cannot be undone), `user:<ref>` and `email:<email>` the ids of the user's
+ * sessions (newest {@link MAX_SESSIONS_PER_USER}). Keeps `view` (the process-wide compatibility
+ * map behind the seed API) equal to the newest live session of each email this process touched.
+ */
+export class SessionStore implements SpectroCloudSessions {
+  readonly #kv: KeyValueStore;
+  readonly #view: InProcessTokenStore | undefined;
+  readonly #now: () => number;
+  /** Ends that could not be written (store down), by session id; written on the next call. */
+  readonly #pendingEnds = new Set<string>();
+
+  constructor(options: {
+    kv: KeyValueStore;
+    view?: InProcessTokenStore;
+    now?: () => number;
+  }) {
+    this.#kv = options.kv;
+    this.#view = options.view;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async create(
+    record: Omit<SessionRecord, 'state' | 'renewedAt'>,
+  ): Promise<void> {
+    await this.#flushPendingEnds();
+    const full: SessionRecord = {
+      ...record,
+      email: normalizeEmail(record.email),
+      state: 'live',
+    };
+    await this.#writeRecord(full);
+    if (full.userEntityRef) {
+      await this.#addToIndexes(full);
+      await this.#updateView(full.email);
+    }
+  }
+
+  async bindUser(id: string, userEntityRef?: string): Promise<void> {
+    const record = await this.get(id);
+    if (!record || record.state !== 'live') {
+      return;
+    }
+    const bound: SessionRecord = {
+      ...record,
+      ...(userEntityRef ? { userEntityRef } : {}),
+    };
+    await this.#writeRecord(bound);
+    await this.#addToIndexes(bound);
+    await this.#updateView(bound.email);
+  }
+
+  async get(id: string): Promise<SessionRecord | undefined> {
+    await this.#flushPendingEnds();
+    const [value, ended] = await Promise.all([
+      this.#kv.get('session', id),
+      this.#kv.get('ended', id),
+    ]);
+    const record = value && toRecord(value);
+    if (!record || record.expiresAt <= this.#nowSeconds()) {
+      return undefined;
+    }
+    return ended || this.#pendingEnds.has(id)
+      ? { ...record, state: 'ended' }
+      : record;
+  }
+
+  async renewSessionToken(
+    id: string,
+    currentToken: string,
+    renew: SessionTokenRenewal,
+    waitMs: number,
+  ): Promise<SessionRecord | undefined> {
+    const isCurrent = (r: SessionRecord | undefined) =>
+      r?.state === 'live' && r.sessionToken?.token === currentToken;
+    let record = await this.get(id);
+    if (!isCurrent(record)) {
+      return record;
+    }
+    const lock = sha256(currentToken);
+    if (await this.#kv.setIfAbsent('lock', lock, {}, waitMs)) {
+      try {
+        // Compare under the lock: another instance may have renewed it just before.
+        record = await this.get(id);
+        if (!isCurrent(record)) {
+          return record;
+        }
+        const renewed = await renew(currentToken);
+        if (!renewed) {
+          // Not renewed: the record as it is now (it may have ended meanwhile).
+          return await this.get(id);
+        }
+        const updated: SessionRecord = {
+          ...record!,
+          sessionToken: renewed,
+          renewedAt: this.#nowSeconds(),
+        };
+        await this.#writeRecord(updated);
+        await this.#addToIndexes(updated);
+        await this.#updateView(updated.email);
+        return await this.get(id);
+      } finally {
+        await this.#kv.delete('lock', lock).catch(() => undefined);
+      }
+    }
+    for (let waited = 0; waited < waitMs; waited += POLL_MS) {
+      await sleep(POLL_MS);
+      record = await this.get(id);
+      if (!isCurrent(record)) {
+        return record;
+      }
+    }
+    return record;
+  }
+
+  async end(id: string): Promise<void> {
+    let email: string | undefined;
+    try {
+      const value = await this.#kv.get('session', id);
+      const record = value && toRecord(value);
+      email = record?.email;
+      const ttl = record
+        ? record.expiresAt - this.#nowSeconds()
+        : FALLBACK_END_TTL_SECONDS;
+      await this.#kv.set('ended', id, { ended: true }, ttl * 1000);
+      this.#pendingEnds.delete(id);
+    } catch (error) {
+      if (!(error instanceof SessionStoreUnavailableError)) throw error;
+      this.#pendingEnds.add(id);
+      return;
+    }
+    if (email) {
+      await this.#updateView(email);
+    }
+  }
+
+  async endAllOf(user: {
+    email?: string;
+    userEntityRef?: string;
+  }): Promise<void> {
+    const ids = new Set([
+      ...(user.userEntityRef
+        ? await this.#indexIds('user', user.userEntityRef)
+        : []),
+      ...(user.email
+        ? await this.#indexIds('email', normalizeEmail(user.email))
+        : []),
+    ]);
+    await Promise.all([...ids].map(id => this.end(id)));
+    if (user.email) {
+      this.#view?.delete(user.email);
+    }
+  }
+
+  async newestLive(user: {
+    email?: string;
+    userEntityRef?: string;
+  }): Promise<SessionRecord | undefined> {
+    let ids: string[] = [];
+    if (user.userEntityRef) {
+      ids = await this.#indexIds('user', user.userEntityRef);
+    } else if (user.email) {
+      ids = await this.#indexIds('email', normalizeEmail(user.email));
+    }
+    const now = this.#nowSeconds();
+    const records = await Promise.all(ids.map(id => this.get(id)));
+    const live = records.filter(
+      (r): r is SessionRecord =>
+        !!r &&
+        r.state === 'live' &&
+        !!r.sessionToken &&
+        r.sessionToken.expiresAt > now &&
+        (!user.email || r.email === normalizeEmail(user.email)),
+    );
+    const at = (r: SessionRecord) => r.renewedAt ?? r.createdAt;
+    return live.reduce<SessionRecord | undefined>(
+      (newest, r) => (!newest || at(r) >= at(newest) ? r : newest),
+      undefined,
+    );
+  }
+
+  async claimOnce(name: string, ttlMs: number): Promise<boolean> {
+    return this.#kv.setIfAbsent('once', sha256(name), {}, ttlMs);
+  }
+
+  async #writeRecord(record: SessionRecord): Promise<void> {
+    const ttlMs = (record.expiresAt - this.#nowSeconds()) * 1000;
+    const { state: _state, ...value } = record;
+    await this.#kv.set(
+      'session',
+      record.id,
+      value as unknown as JsonObject,
+      ttlMs,
+    );
+  }
+
+  async #indexIds(kind: 'user' | 'email', name: string): Promise<string[]> {
+    const ids = (await this.#kv.get(kind, name))?.ids;
+    return Array.isArray(ids)
+      ? ids.filter((x): x is string => typeof x === 'string')
+      : [];
+  }
+
+  async #addToIndexes(record: SessionRecord): Promise<void> {
+    const targets: Array<['user' | 'email', string]> = [
+      ['email', record.email],
+    ];
+    if (record.userEntityRef) {
+      targets.push(['user', record.userEntityRef]);
+    }
+    await Promise.all(
+      targets.map(async ([kind, name]) => {
+        const current = await this.#kv.get(kind, name);
+        const ids = Array.isArray(current?.ids)
+          ? (current!.ids as string[])
+          : [];
+        const expiresAt = Math.max(
+          typeof current?.expiresAt === 'number' ? current.expiresAt : 0,
+          record.expiresAt,
+        );
+        if (ids.includes(record.id) && expiresAt === current?.expiresAt) {
+          return;
+        }
+        const next = [...ids.filter(x => x !== record.id), record.id].slice(
+          -MAX_SESSIONS_PER_USER,
+        );
+        await this.#kv.set(
+          kind,
+          name,
+          { ids: next, expiresAt },
+          (expiresAt - this.#nowSeconds()) * 1000,
+        );
+      }),
+    );
+  }
+
+  /** Makes the compatibility map's entry of `email` the newest live session's token. */
+  async #updateView(email: string): Promise<void> {
+    if (!this.#view) return;
+    try {
+      const newest = await this.newestLive({ email });
+      if (newest?.sessionToken) {
+        this.#view.set(
+          email,
+          newest.sessionToken.token,
+          newest.sessionToken.expiresAt,
+        );
+      } else {
+        this.#view.delete(email);
+      }
+    } catch {
+      // Store down: the view keeps its last state (the seed API is in-process by contract).
+    }
+  }
+
+  async #flushPendingEnds(): Promise<void> {
+    if (this.#pendingEnds.size === 0) return;
+    for (const id of [...this.#pendingEnds]) {
+      await this.end(id);
+    }
+  }
+
+  #nowSeconds(): number {
+    return Math.floor(this.#now() / 1000);
+  }
+}
+
+function toRecord(value: JsonObject): SessionRecord | undefined {
+  const v = value as Partial<SessionRecord> & JsonObject;
+  if (
+    typeof v.id !== 'string' ||
+    typeof v.email !== 'string' ||
+    typeof v.idToken !== 'string' ||
+    typeof v.idTokenExpiresAt !== 'number' ||
+    typeof v.createdAt !== 'number' ||
+    typeof v.expiresAt !== 'number'
+  ) {
+    return undefined;
+  }
+  const token = v.sessionToken as JsonObject | undefined;
+  return {
+    id: v.id,
+    email: v.email,
+    ...(typeof v.userEntityRef === 'string'
+      ? { userEntityRef: v.userEntityRef }
+      : {}),
+    idToken: v.idToken,
+    idTokenExpiresAt: v.idTokenExpiresAt,
+    ...(token &&
+    typeof token.token === 'string' &&
+    typeof token.expiresAt === 'number'
+      ? { sessionToken: { token: token.token, expiresAt: token.expiresAt } }
+      : {}),
+    scope: typeof v.scope === 'string' ? v.scope : '',
+    createdAt: v.createdAt,
+    ...(typeof v.renewedAt === 'number' ? { renewedAt: v.renewedAt } : {}),
+    expiresAt: v.expiresAt,
+    state: 'live',
+  };
+}
