@@ -154,7 +154,7 @@ function envOf(req: Request): string | undefined {
  * resolver leaves an unbound record that no lookup finds and no cookie names. A failed refresh
  * clears the API token cookie and Backstage's refresh cookie. `POST /logout` (with Backstage's
  * `X-Requested-With` check) ends the record on the session store every instance reads, clears the
- * cookie, and answers `{ logoutUrl }` when `logoutUrl` is configured (Backstage sends it only when
+ * cookie (a 503 that keeps every cookie when the store could not record the end), and answers `{ logoutUrl }` when `logoutUrl` is configured (Backstage sends it only when
  * it is https or on `localhost`). `sessionDuration` defaults to 12 h in every environment (the
  * refresh cookie's Max-Age and the record's absolute end). A callback whose state is missing or
  * names no configured environment gets the frame handler's HTML error page
@@ -332,7 +332,16 @@ export function createSpectroCloudProviderFactory(
         if (req.header('X-Requested-With') === 'XMLHttpRequest') {
           clearApiTokenCookie(res, secureCookiesFor(req));
         }
-        await handlers.logout!(req, res);
+        try {
+          await handlers.logout!(req, res);
+        } catch (error) {
+          // A logout that did not end the session (store down: 503) keeps every cookie, so that
+          // the client can retry it; Backstage removes its refresh cookie only on success.
+          if (!res.headersSent) {
+            res.removeHeader('Set-Cookie');
+          }
+          throw error;
+        }
       };
     }
     return wrapped;

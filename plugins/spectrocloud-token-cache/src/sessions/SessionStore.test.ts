@@ -10,8 +10,10 @@ import { SharedValueCipher } from '../shared/SharedValueCipher';
 import {
   createMemoryKeyValueStore,
   createSharedKeyValueStore,
+  KeyValueStore,
 } from './keyValue';
 import { SessionStore } from './SessionStore';
+import { SessionStoreUnavailableError } from './types';
 
 const now = () => Math.floor(Date.now() / 1000);
 const ALICE = 'alice@example.com';
@@ -101,7 +103,7 @@ describe.each(Object.entries(modes))('SessionStore (%s)', (_, setup) => {
     ).resolves.toMatchObject({ id: 'laptop' });
   });
 
-  it('renews a token once across instances; the others get the renewed record', async () => {
+  it('renews a token once across instances; the others get the current token at once', async () => {
     const a = instance();
     const b = instance();
     await a.create(record('s1', 'old'));
@@ -113,14 +115,83 @@ describe.each(Object.entries(modes))('SessionStore (%s)', (_, setup) => {
       [a, b, a, b].map(s => s.renewSessionToken('s1', 'old', renew, 2000)),
     );
     expect(renew).toHaveBeenCalledTimes(1);
-    for (const r of results) {
-      expect(r?.sessionToken?.token).toBe('new');
-    }
-    // A late caller still holding the old token: no second renewal.
+    expect(results.map(r => r?.sessionToken?.token).sort()).toEqual([
+      'new',
+      'old',
+      'old',
+      'old',
+    ]);
+    // A later caller still holding the old token gets the renewed record: no second renewal.
     await expect(
       b.renewSessionToken('s1', 'old', renew, 2000),
     ).resolves.toMatchObject({ sessionToken: { token: 'new' } });
     expect(renew).toHaveBeenCalledTimes(1);
+  });
+
+  it('never makes a refresh wait for a renewal that hangs or fails elsewhere', async () => {
+    const a = instance();
+    const b = instance();
+    await a.create(record('s1', 'old'));
+    let release!: () => void;
+    let renewing!: () => void;
+    const started = new Promise<void>(r => {
+      renewing = r;
+    });
+    // The winner's Palette call hangs until released, then fails (Palette unavailable).
+    const winner = a.renewSessionToken(
+      's1',
+      'old',
+      () => {
+        renewing();
+        return new Promise(r => {
+          release = () => r(undefined);
+        });
+      },
+      60_000,
+    );
+    await started;
+    const renew = jest.fn();
+    await expect(
+      b.renewSessionToken('s1', 'old', renew, 60_000),
+    ).resolves.toMatchObject({
+      state: 'live',
+      sessionToken: { token: 'old' },
+    });
+    expect(renew).not.toHaveBeenCalled();
+    release();
+    await expect(winner).resolves.toMatchObject({
+      sessionToken: { token: 'old' },
+    });
+  });
+
+  it("never releases a renewal lock that expired and became another caller's", async () => {
+    const [a, b, c] = [instance(), instance(), instance()];
+    await a.create(record('s1', 'old'));
+    // a holds the lock (200 ms) longer than it lives, then fails to renew.
+    const slow = a.renewSessionToken(
+      's1',
+      'old',
+      () => new Promise(r => setTimeout(() => r(undefined), 400)),
+      200,
+    );
+    await new Promise(r => setTimeout(r, 250));
+    // b takes the expired lock and holds it (its Palette call hangs).
+    let releaseB!: () => void;
+    const bRenew = jest.fn(
+      () =>
+        new Promise<undefined>(r => {
+          releaseB = () => r(undefined);
+        }),
+    );
+    const held = b.renewSessionToken('s1', 'old', bRenew, 60_000);
+    await slow;
+    expect(bRenew).toHaveBeenCalledTimes(1);
+    // a's release must have left b's lock alone: c does not renew the same token again.
+    const cRenew = jest.fn(async () => undefined);
+    await c.renewSessionToken('s1', 'old', cRenew, 60_000);
+    expect(cRenew).not.toHaveBeenCalled();
+    releaseB();
+    await held;
   });
 
   it('never resurrects a session ended while its renewal was in flight', async () => {
@@ -185,5 +256,46 @@ describe('the compatibility map as a view of the newest live session per email',
     await sessions.end('laptop');
     expect(getGlobalTokenMap().has(ALICE)).toBe(false);
     view.close();
+  });
+});
+
+/**
+ * The in-process store with a switch that makes every call fail like a shared store that is down,
+ * and an optional delay per call (MILLISECONDS) that lets concurrent calls interleave.
+ */
+function controllableKv(delayMs = 0) {
+  const inner = createMemoryKeyValueStore(1000);
+  const control = { down: false };
+  const call =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      if (delayMs) await new Promise(r => setTimeout(r, delayMs));
+      if (control.down) throw new SessionStoreUnavailableError();
+      return fn(...args);
+    };
+  const kv: KeyValueStore = {
+    get: call(inner.get),
+    set: call(inner.set),
+    delete: call(inner.delete),
+    setIfAbsent: call(inner.setIfAbsent),
+  };
+  return { kv, control };
+}
+
+describe('SessionStore while the store is down', () => {
+  it('reports a logout it could not write, and the session stays live', async () => {
+    const { kv, control } = controllableKv();
+    const a = new SessionStore({ kv });
+    const b = new SessionStore({ kv });
+    await a.create(record('s1'));
+    control.down = true;
+    await expect(a.end('s1')).rejects.toBeInstanceOf(
+      SessionStoreUnavailableError,
+    );
+    control.down = false;
+    // Nothing pretends it ended: the client must retry the logout, which then holds everywhere.
+    await expect(b.get('s1')).resolves.toMatchObject({ state: 'live' });
+    await a.end('s1');
+    await expect(b.get('s1')).resolves.toMatchObject({ state: 'ended' });
   });
 });

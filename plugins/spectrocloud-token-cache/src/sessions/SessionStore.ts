@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { JsonObject } from '@backstage/types';
 import { InProcessTokenStore } from '../InProcessTokenStore';
 import { normalizeEmail } from '../normalizeEmail';
 import { KeyValueStore } from './keyValue';
 import {
   SessionRecord,
-  SessionStoreUnavailableError,
   SessionTokenRenewal,
   SpectroCloudSessions,
 } from './types';
@@ -14,9 +13,6 @@ import {
 export const MAX_SESSIONS_PER_USER = 20;
 /** Lifetime of an end mark whose record could not be read (store down at logout), SECONDS. */
 const FALLBACK_END_TTL_SECONDS = 7 * 24 * 3600;
-const POLL_MS = 50;
-
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 const sha256 = (value: string) =>
   createHash('sha256').update(value).digest('base64url');
 
@@ -31,8 +27,6 @@ export class SessionStore implements SpectroCloudSessions {
   readonly #kv: KeyValueStore;
   readonly #view: InProcessTokenStore | undefined;
   readonly #now: () => number;
-  /** Ends that could not be written (store down), by session id; written on the next call. */
-  readonly #pendingEnds = new Set<string>();
 
   constructor(options: {
     kv: KeyValueStore;
@@ -47,7 +41,6 @@ export class SessionStore implements SpectroCloudSessions {
   async create(
     record: Omit<SessionRecord, 'state' | 'renewedAt'>,
   ): Promise<void> {
-    await this.#flushPendingEnds();
     const full: SessionRecord = {
       ...record,
       email: normalizeEmail(record.email),
@@ -75,7 +68,6 @@ export class SessionStore implements SpectroCloudSessions {
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
-    await this.#flushPendingEnds();
     const [value, ended] = await Promise.all([
       this.#kv.get('session', id),
       this.#kv.get('ended', id),
@@ -84,16 +76,14 @@ export class SessionStore implements SpectroCloudSessions {
     if (!record || record.expiresAt <= this.#nowSeconds()) {
       return undefined;
     }
-    return ended || this.#pendingEnds.has(id)
-      ? { ...record, state: 'ended' }
-      : record;
+    return ended ? { ...record, state: 'ended' } : record;
   }
 
   async renewSessionToken(
     id: string,
     currentToken: string,
     renew: SessionTokenRenewal,
-    waitMs: number,
+    lockMs: number,
   ): Promise<SessionRecord | undefined> {
     const isCurrent = (r: SessionRecord | undefined) =>
       r?.state === 'live' && r.sessionToken?.token === currentToken;
@@ -102,7 +92,10 @@ export class SessionStore implements SpectroCloudSessions {
       return record;
     }
     const lock = sha256(currentToken);
-    if (await this.#kv.setIfAbsent('lock', lock, {}, waitMs)) {
+    const holder = randomBytes(16).toString('base64url');
+    // Lost: another caller renews. Its token is still valid (renewals start well before expiry),
+    // so hand it out now rather than wait; a later refresh gets the renewed one.
+    if (await this.#kv.setIfAbsent('lock', lock, { holder }, lockMs)) {
       try {
         // Compare under the lock: another instance may have renewed it just before.
         record = await this.get(id);
@@ -124,37 +117,21 @@ export class SessionStore implements SpectroCloudSessions {
         await this.#updateView(updated.email);
         return await this.get(id);
       } finally {
-        await this.#kv.delete('lock', lock).catch(() => undefined);
-      }
-    }
-    for (let waited = 0; waited < waitMs; waited += POLL_MS) {
-      await sleep(POLL_MS);
-      record = await this.get(id);
-      if (!isCurrent(record)) {
-        return record;
+        await this.#releaseLock(lock, holder).catch(() => undefined);
       }
     }
     return record;
   }
 
   async end(id: string): Promise<void> {
-    let email: string | undefined;
-    try {
-      const value = await this.#kv.get('session', id);
-      const record = value && toRecord(value);
-      email = record?.email;
-      const ttl = record
-        ? record.expiresAt - this.#nowSeconds()
-        : FALLBACK_END_TTL_SECONDS;
-      await this.#kv.set('ended', id, { ended: true }, ttl * 1000);
-      this.#pendingEnds.delete(id);
-    } catch (error) {
-      if (!(error instanceof SessionStoreUnavailableError)) throw error;
-      this.#pendingEnds.add(id);
-      return;
-    }
-    if (email) {
-      await this.#updateView(email);
+    const value = await this.#kv.get('session', id);
+    const record = value && toRecord(value);
+    const ttl = record
+      ? record.expiresAt - this.#nowSeconds()
+      : FALLBACK_END_TTL_SECONDS;
+    await this.#kv.set('ended', id, { ended: true }, ttl * 1000);
+    if (record) {
+      await this.#updateView(record.email);
     }
   }
 
@@ -205,6 +182,17 @@ export class SessionStore implements SpectroCloudSessions {
 
   async claimOnce(name: string, ttlMs: number): Promise<boolean> {
     return this.#kv.setIfAbsent('once', sha256(name), {}, ttlMs);
+  }
+
+  /**
+   * Deletes lock `name` only while it is still ours: after `lockMs` it may have expired and been
+   * taken by another caller. (Read then delete is not atomic: a lock expiring between the two is
+   * still deleted; Backstage's cache API has no compare-and-delete.)
+   */
+  async #releaseLock(name: string, holder: string): Promise<void> {
+    if ((await this.#kv.get('lock', name))?.holder === holder) {
+      await this.#kv.delete('lock', name);
+    }
   }
 
   async #writeRecord(record: SessionRecord): Promise<void> {
@@ -274,13 +262,6 @@ export class SessionStore implements SpectroCloudSessions {
       }
     } catch {
       // Store down: the view keeps its last state (the seed API is in-process by contract).
-    }
-  }
-
-  async #flushPendingEnds(): Promise<void> {
-    if (this.#pendingEnds.size === 0) return;
-    for (const id of [...this.#pendingEnds]) {
-      await this.end(id);
     }
   }
 
