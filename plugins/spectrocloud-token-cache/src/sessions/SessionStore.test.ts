@@ -12,7 +12,7 @@ import {
   createSharedKeyValueStore,
   KeyValueStore,
 } from './keyValue';
-import { SessionStore } from './SessionStore';
+import { MAX_SESSIONS_PER_USER, SessionStore } from './SessionStore';
 import { SessionStoreUnavailableError } from './types';
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -212,6 +212,37 @@ describe.each(Object.entries(modes))('SessionStore (%s)', (_, setup) => {
     await expect(b.newestLive({ email: ALICE })).resolves.toBeUndefined();
   });
 
+  it('signs a user out everywhere, sessions beyond the index included, and not later sign-ins', async () => {
+    const a = instance();
+    const b = instance();
+    const ids = Array.from(
+      { length: MAX_SESSIONS_PER_USER + 5 },
+      (_, i) => `d${i}`,
+    );
+    for (const id of ids) await a.create(record(id));
+    await b.endAllOf({ userEntityRef: ALICE_REF });
+    for (const id of ids) {
+      await expect(a.get(id)).resolves.toMatchObject({ state: 'ended' });
+    }
+    await a.create(record('after'));
+    await expect(b.get('after')).resolves.toMatchObject({ state: 'live' });
+    await expect(
+      b.newestLive({ userEntityRef: ALICE_REF }),
+    ).resolves.toMatchObject({ id: 'after' });
+  });
+
+  it('finds by user entity ref only records bound to that ref', async () => {
+    const a = instance();
+    await a.create(record('s1'));
+    await a.bindUser('s1', 'user:default/someone-else');
+    await expect(
+      a.newestLive({ userEntityRef: ALICE_REF }),
+    ).resolves.toBeUndefined();
+    await expect(
+      a.newestLive({ userEntityRef: 'user:default/someone-else' }),
+    ).resolves.toMatchObject({ id: 's1' });
+  });
+
   it('claims a name once across instances', async () => {
     const a = instance();
     const b = instance();
@@ -297,5 +328,34 @@ describe('SessionStore while the store is down', () => {
     await expect(b.get('s1')).resolves.toMatchObject({ state: 'live' });
     await a.end('s1');
     await expect(b.get('s1')).resolves.toMatchObject({ state: 'ended' });
+  });
+});
+
+describe('SessionStore with concurrent sign-ins of one user', () => {
+  it('keeps both devices findable when their index writes interleave', async () => {
+    const { kv } = controllableKv(5);
+    const a = new SessionStore({ kv });
+    const b = new SessionStore({ kv });
+    await Promise.all([
+      a.create(record('laptop')),
+      b.create({ ...record('phone'), createdAt: now() + 1 }),
+    ]);
+    await expect(
+      a.newestLive({ userEntityRef: ALICE_REF }),
+    ).resolves.toMatchObject({ id: 'phone' });
+    await a.end('phone');
+    await expect(
+      b.newestLive({ userEntityRef: ALICE_REF }),
+    ).resolves.toMatchObject({ id: 'laptop' });
+  });
+
+  it('signs out everywhere even a session its index lost', async () => {
+    const { kv } = controllableKv();
+    const a = new SessionStore({ kv });
+    await a.create(record('s1'));
+    await kv.delete('user', ALICE_REF);
+    await kv.delete('email', ALICE);
+    await a.endAllOf({ userEntityRef: ALICE_REF, email: ALICE });
+    await expect(a.get('s1')).resolves.toMatchObject({ state: 'ended' });
   });
 });

@@ -105,13 +105,16 @@ export interface SpectroCloudSessions {
    */
   end(id: string): Promise<void>;
   /**
-   * Ends every live record of the user named by `email` and/or `userEntityRef`.
+   * Ends every record of the user named by `email` and/or `userEntityRef` created before this
+   * call (sign out everywhere), on every instance: a revocation mark per email / user, compared with
+   * each record's creation time (milliseconds, the creating instance's clock), so no index is
+   * needed. Records created afterwards stay live.
    * @throws SessionStoreUnavailableError
    */
   endAllOf(user: { email?: string; userEntityRef?: string }): Promise<void>;
   /**
    * The newest (last created or renewed) live, unexpired record with an unexpired session token
-   * of `userEntityRef`, or of `email`.
+   * bound to `userEntityRef`, or else of `email`.
    * @throws SessionStoreUnavailableError
    */
   newestLive(user: {
