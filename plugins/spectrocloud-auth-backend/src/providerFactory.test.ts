@@ -236,7 +236,7 @@ describe('createSpectroCloudProviderFactory', () => {
     ).toMatch(/; Secure/);
   });
 
-  it('stores nothing and sets no cookie when the code-provided resolver fails', async () => {
+  it('ends the record and sets no cookie when the code-provided resolver fails', async () => {
     const { app, cache } = mount({
       baseUrl: 'http://localhost:7007/api/auth',
       factoryOptions: {
@@ -245,7 +245,13 @@ describe('createSpectroCloudProviderFactory', () => {
         },
       },
     });
+    const create = jest.spyOn(cache.sessions, 'create');
     const { frame, cookies } = await signIn(app);
+    expect(create).toHaveBeenCalledTimes(1);
+    // The record holding the Palette token of the refused sign-in is ended at once.
+    await expect(
+      cache.sessions.get(create.mock.calls[0][0].id),
+    ).resolves.toMatchObject({ state: 'ended' });
     expect(decodeURIComponent(frame.text)).toContain(
       '"message":"no such user"',
     );

@@ -12,7 +12,11 @@ import {
   createSharedKeyValueStore,
   KeyValueStore,
 } from './keyValue';
-import { MAX_SESSIONS_PER_USER, SessionStore } from './SessionStore';
+import {
+  MAX_SESSIONS_PER_USER,
+  SessionStore,
+  UNBOUND_RECORD_TTL_SECONDS,
+} from './SessionStore';
 import { SessionStoreUnavailableError } from './types';
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -357,5 +361,23 @@ describe('SessionStore with concurrent sign-ins of one user', () => {
     await kv.delete('email', ALICE);
     await a.endAllOf({ userEntityRef: ALICE_REF, email: ALICE });
     await expect(a.get('s1')).resolves.toMatchObject({ state: 'ended' });
+  });
+});
+
+describe('SessionStore records of sign-ins not (yet) bound to a user', () => {
+  it('keeps an unbound record 10 minutes, a bound one until its end', async () => {
+    let clock = Date.now();
+    const kv = createMemoryKeyValueStore(1000, () => clock);
+    const a = new SessionStore({ kv, now: () => clock });
+    await a.create({ ...record('refused'), userEntityRef: undefined });
+    await a.create({ ...record('signed-in'), userEntityRef: undefined });
+    await a.bindUser('signed-in', ALICE_REF);
+    await a.create(record('bound-at-creation'));
+    clock += (UNBOUND_RECORD_TTL_SECONDS + 1) * 1000;
+    await expect(a.get('refused')).resolves.toBeUndefined();
+    await expect(a.get('signed-in')).resolves.toMatchObject({ state: 'live' });
+    await expect(a.get('bound-at-creation')).resolves.toMatchObject({
+      state: 'live',
+    });
   });
 });

@@ -16,6 +16,11 @@ export const MAX_SESSIONS_PER_USER = 20;
  * (a revocation mark lives longer when the user's index names a session that ends later).
  */
 const FALLBACK_END_TTL_SECONDS = 7 * 24 * 3600;
+/**
+ * How long a record not (yet) bound to a user is kept, SECONDS: a sign-in whose resolver never
+ * succeeds leaves no live Palette token behind for long (Backstage's nonce cookie lives as long).
+ */
+export const UNBOUND_RECORD_TTL_SECONDS = 10 * 60;
 /** Writes of an index entry before giving up on a concurrent writer that keeps replacing it. */
 const INDEX_WRITE_ATTEMPTS = 3;
 const sha256 = (value: string) =>
@@ -54,7 +59,10 @@ export class SessionStore implements SpectroCloudSessions {
       state: 'live',
       createdAtMs: this.#now(),
     };
-    await this.#writeRecord(full);
+    await this.#writeRecord(
+      full,
+      full.userEntityRef ? undefined : UNBOUND_RECORD_TTL_SECONDS,
+    );
     if (full.userEntityRef) {
       await this.#addToIndexes(full);
       await this.#updateView(full.email);
@@ -247,8 +255,13 @@ export class SessionStore implements SpectroCloudSessions {
     );
   }
 
-  async #writeRecord(record: StoredRecord): Promise<void> {
-    const ttlMs = (record.expiresAt - this.#nowSeconds()) * 1000;
+  /** Stores `record` until its `expiresAt`, or for `maxTtlSeconds` when that is shorter. */
+  async #writeRecord(
+    record: StoredRecord,
+    maxTtlSeconds = Infinity,
+  ): Promise<void> {
+    const ttlMs =
+      Math.min(record.expiresAt - this.#nowSeconds(), maxTtlSeconds) * 1000;
     const { state: _state, ...value } = record;
     await this.#kv.set(
       'session',

@@ -65,13 +65,15 @@ export type SessionTokenRenewal = (
 export interface SpectroCloudSessions {
   /**
    * Stores a new live record (`state` is set here). Identity lookups (`newestLive`) find it only
-   * once it is bound to a user: here when it has a `userEntityRef`, else by {@link bindUser}.
+   * once it is bound to a user: here when it has a `userEntityRef`, else by {@link bindUser}. A
+   * record created without `userEntityRef` is kept 10 minutes only, until `bindUser` keeps it to
+   * its `expiresAt`.
    * @throws SessionStoreUnavailableError
    */
   create(record: Omit<SessionRecord, 'state' | 'renewedAt'>): Promise<void>;
   /**
-   * Binds live record `id` to its user (sets `userEntityRef` when given) and makes it findable by
-   * `newestLive` through that ref and its email. The auth module calls it once the sign-in
+   * Binds live record `id` to its user (sets `userEntityRef` when given), keeps it until its
+   * `expiresAt` and makes it findable by `newestLive` through that ref and its email. The auth module calls it once the sign-in
    * resolver succeeded. A missing or ended record is left alone.
    * @throws SessionStoreUnavailableError
    */
