@@ -336,7 +336,12 @@ export function createSpectroCloudAuthenticator(
         // Invalid or expired: names no live session.
         return result;
       }
-      await ctx.sessions.end(sessionId);
+      try {
+        await ctx.sessions.end(sessionId);
+      } catch (error) {
+        // Not ended: a 503, and Backstage keeps the refresh cookie, so the client can retry.
+        throw failure(error);
+      }
       return result;
     },
   });
@@ -378,6 +383,8 @@ export function createSpectroCloudAuthenticator(
  *   the record updated. A rejected renewal (4xx) ends the record (401); Palette unavailable (5xx,
  *   timeout) keeps the still valid token. The refresh token is handed back unchanged.
  * - `logout`: ends the record named by the refresh token (every instance refuses it from then on).
+ *   When the end cannot be written (shared store down) the logout fails with a
+ *   `ServiceUnavailableError` (503) and the cookies stay, so that the client can retry it.
  *
  * Every failure is an `AuthenticationError` with a fixed message (no tokens, codes, nonces,
  * verifiers, secrets or emails), except a session store that does not answer (shared mode):

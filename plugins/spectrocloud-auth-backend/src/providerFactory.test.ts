@@ -1,3 +1,4 @@
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
@@ -8,7 +9,9 @@ import {
 import {
   createMemoryKeyValueStore,
   DefaultSpectroCloudTokenCache,
+  KeyValueStore,
   SessionStore,
+  SessionStoreUnavailableError,
 } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import express from 'express';
 import { UnsecuredJWT } from 'jose';
@@ -32,10 +35,27 @@ beforeAll(async () => {
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-function memoryCache() {
-  return new DefaultSpectroCloudTokenCache(
-    new SessionStore({ kv: createMemoryKeyValueStore(1000) }),
-  );
+function memoryCache(kv: KeyValueStore = createMemoryKeyValueStore(1000)) {
+  return new DefaultSpectroCloudTokenCache(new SessionStore({ kv }));
+}
+
+/** The in-process store with a switch that makes it fail like a shared store that is down. */
+function switchableKv() {
+  const inner = createMemoryKeyValueStore(1000);
+  const control = { down: false };
+  const guard =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      if (control.down) throw new SessionStoreUnavailableError();
+      return fn(...args);
+    };
+  const kv: KeyValueStore = {
+    get: guard(inner.get),
+    set: guard(inner.set),
+    delete: guard(inner.delete),
+    setIfAbsent: guard(inner.setIfAbsent),
+  };
+  return { kv, control };
 }
 
 function maxAgeOf(cookie: string | undefined): number {
@@ -55,8 +75,9 @@ function mount(options: {
   factoryOptions?: Partial<
     Parameters<typeof createSpectroCloudProviderFactory>[0]
   >;
+  kv?: KeyValueStore;
 }) {
-  const cache = memoryCache();
+  const cache = memoryCache(options.kv);
   const factory = createSpectroCloudProviderFactory({
     tokenCache: cache,
     logger: mockServices.logger.mock(),
@@ -98,6 +119,13 @@ function mount(options: {
   );
   app.post('/logout', (req, res, next) =>
     handlers.logout!(req, res).catch(next),
+  );
+  // The error middleware Backstage puts behind every plugin router (ServiceUnavailableError: 503).
+  app.use(
+    MiddlewareFactory.create({
+      config: mockServices.rootConfig(),
+      logger: mockServices.logger.mock(),
+    }).error(),
   );
   return { app, cache };
 }
@@ -208,7 +236,7 @@ describe('createSpectroCloudProviderFactory', () => {
     ).toMatch(/; Secure/);
   });
 
-  it('stores nothing and sets no cookie when the code-provided resolver fails', async () => {
+  it('ends the record and sets no cookie when the code-provided resolver fails', async () => {
     const { app, cache } = mount({
       baseUrl: 'http://localhost:7007/api/auth',
       factoryOptions: {
@@ -217,7 +245,13 @@ describe('createSpectroCloudProviderFactory', () => {
         },
       },
     });
+    const create = jest.spyOn(cache.sessions, 'create');
     const { frame, cookies } = await signIn(app);
+    expect(create).toHaveBeenCalledTimes(1);
+    // The record holding the Palette token of the refused sign-in is ended at once.
+    await expect(
+      cache.sessions.get(create.mock.calls[0][0].id),
+    ).resolves.toMatchObject({ state: 'ended' });
     expect(decodeURIComponent(frame.text)).toContain(
       '"message":"no such user"',
     );
@@ -226,6 +260,55 @@ describe('createSpectroCloudProviderFactory', () => {
     ).toBe(false);
     await expect(
       cache.getSessionTokenByEmail('alice@example.com'),
+    ).resolves.toBeUndefined();
+  });
+
+  it('answers a logout it could not record with a 503 and keeps every cookie', async () => {
+    const { kv, control } = switchableKv();
+    const { app, cache } = mount({
+      baseUrl: 'http://localhost:7007/api/auth',
+      kv,
+      factoryOptions: {
+        signInResolver: async (_info, ctx) =>
+          ctx.issueToken({ claims: { sub: 'user:default/alice' } }),
+      },
+    });
+    const { cookies, sessionToken } = await signIn(app);
+    const jar = cookies
+      .filter(c => !/^[^=]+=;/.test(c))
+      .map(c => c.split(';')[0]);
+    expect(jar.map(c => c.split('=')[0]).sort()).toEqual([
+      SPECTROCLOUD_API_TOKEN_COOKIE,
+      'spectrocloud-refresh-token',
+    ]);
+    const logout = () =>
+      request(app)
+        .post('/logout?env=development')
+        .set('Cookie', jar)
+        .set('X-Requested-With', 'XMLHttpRequest');
+
+    control.down = true;
+    const failed = await logout();
+    expect(failed.status).toBe(503);
+    expect(failed.body.error).toMatchObject({
+      name: 'ServiceUnavailableError',
+    });
+    expect(failed.headers['set-cookie']).toBeUndefined();
+
+    // The retry once the store answers ends the session and clears both cookies.
+    control.down = false;
+    await expect(
+      cache.getSessionTokenForUser('user:default/alice'),
+    ).resolves.toMatchObject({ token: sessionToken });
+    const retried = await logout();
+    expect(retried.status).toBe(200);
+    const cleared = ([] as string[]).concat(retried.headers['set-cookie']);
+    expect(cleared.map(c => c.split(';')[0]).sort()).toEqual([
+      `${SPECTROCLOUD_API_TOKEN_COOKIE}=`,
+      'spectrocloud-refresh-token=',
+    ]);
+    await expect(
+      cache.getSessionTokenForUser('user:default/alice'),
     ).resolves.toBeUndefined();
   });
 

@@ -59,13 +59,30 @@ export type AfterSignIn = (
   signInResult: BackstageSignInResult,
 ) => Promise<void>;
 
-/** Wraps a resolver so that `after` runs once it returned (not when it throws). */
+/** Runs when a sign-in resolver threw (the sign-in is refused). */
+export type SignInRefused = (
+  info: SignInInfo<SpectroCloudSignInResult>,
+) => Promise<void>;
+
+/**
+ * Wraps a resolver so that `after` runs once it returned, and `refused` (errors ignored) when it
+ * throws.
+ */
 function wrapSignInResolver<TResult>(
   resolver: SignInResolver<TResult>,
   after: AfterSignIn,
+  refused?: SignInRefused,
 ): SignInResolver<TResult> {
   return async (info, context) => {
-    const signInResult = await resolver(info, context);
+    let signInResult: BackstageSignInResult;
+    try {
+      signInResult = await resolver(info, context);
+    } catch (error) {
+      await refused?.(
+        info as unknown as SignInInfo<SpectroCloudSignInResult>,
+      ).catch(() => undefined);
+      throw error;
+    }
     await after(
       info as unknown as SignInInfo<SpectroCloudSignInResult>,
       signInResult,
@@ -78,11 +95,13 @@ function wrapSignInResolver<TResult>(
 export function wrapSignInResolverFactory(
   factory: SignInResolverFactory,
   after: AfterSignIn,
+  refused?: SignInRefused,
 ): SignInResolverFactory {
   const wrapped = ((...args: unknown[]) =>
     wrapSignInResolver(
       (factory as (...a: unknown[]) => SignInResolver<unknown>)(...args),
       after,
+      refused,
     )) as SignInResolverFactory;
   if (factory.optionsJsonSchema) {
     wrapped.optionsJsonSchema = factory.optionsJsonSchema;
@@ -151,10 +170,11 @@ function envOf(req: Request): string | undefined {
  * `getSessionTokenForUser` finds it), and the `spectrocloud-api-token` cookie is set (Max-Age =
  * the session token's remaining lifetime) on the response of the frame handler or refresh
  * request (reached through `AsyncLocalStorage`: the resolver gets no response object). A failing
- * resolver leaves an unbound record that no lookup finds and no cookie names. A failed refresh
+ * resolver ends the unbound record (no lookup finds it, no cookie names it, and the store drops an
+ * unbound record after 10 minutes anyway). A failed refresh
  * clears the API token cookie and Backstage's refresh cookie. `POST /logout` (with Backstage's
  * `X-Requested-With` check) ends the record on the session store every instance reads, clears the
- * cookie, and answers `{ logoutUrl }` when `logoutUrl` is configured (Backstage sends it only when
+ * cookie (a 503 that keeps every cookie when the store could not record the end), and answers `{ logoutUrl }` when `logoutUrl` is configured (Backstage sends it only when
  * it is https or on `localhost`). `sessionDuration` defaults to 12 h in every environment (the
  * refresh cookie's Max-Age and the record's absolute end). A callback whose state is missing or
  * names no configured environment gets the frame handler's HTML error page
@@ -198,6 +218,15 @@ export function createSpectroCloudProviderFactory(
     }
   };
 
+  // A refused sign-in ends its unbound record now (else it would expire within 10 minutes).
+  const refused: SignInRefused = async info => {
+    const record = (info.result as Partial<SpectroCloudAuthenticatorResult>)
+      .sessionRecord;
+    if (record) {
+      await sessions.end(record.id);
+    }
+  };
+
   const authenticator = createSpectroCloudAuthenticator({ logger, sessions });
 
   const factories: Record<string, SignInResolverFactory> = {
@@ -210,11 +239,11 @@ export function createSpectroCloudProviderFactory(
     authenticator,
     signInResolver:
       options.signInResolver &&
-      wrapSignInResolver(options.signInResolver, afterSignIn),
+      wrapSignInResolver(options.signInResolver, afterSignIn, refused),
     signInResolverFactories: Object.fromEntries(
       Object.entries(factories).map(([name, factory]) => [
         name,
-        wrapSignInResolverFactory(factory, afterSignIn),
+        wrapSignInResolverFactory(factory, afterSignIn, refused),
       ]),
     ),
   });
@@ -332,7 +361,16 @@ export function createSpectroCloudProviderFactory(
         if (req.header('X-Requested-With') === 'XMLHttpRequest') {
           clearApiTokenCookie(res, secureCookiesFor(req));
         }
-        await handlers.logout!(req, res);
+        try {
+          await handlers.logout!(req, res);
+        } catch (error) {
+          // A logout that did not end the session (store down: 503) keeps every cookie, so that
+          // the client can retry it; Backstage removes its refresh cookie only on success.
+          if (!res.headersSent) {
+            res.removeHeader('Set-Cookie');
+          }
+          throw error;
+        }
       };
     }
     return wrapped;

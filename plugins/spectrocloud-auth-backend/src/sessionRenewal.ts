@@ -77,8 +77,8 @@ async function callPaletteRefresh(
  * 1. no session token (Palette delivered none): the record as it is;
  * 2. more than `settings.sessionRenewalWindowSeconds` left: the record, no call to Palette;
  * 3. inside the window: renewed through {@link SpectroCloudSessions.renewSessionToken} (at most one
- *    Palette call per token across every instance sharing the store; the others wait for the
- *    renewed record, up to `timeoutMs` + 1 s). Palette unavailable (5xx, timeout, network, unusable
+ *    Palette call per token across every instance sharing the store; a concurrent refresh that
+ *    does not make that call gets the still valid current token at once, never waits). Palette unavailable (5xx, timeout, network, unusable
  *    answer): a warning and the still valid token. Palette refusing (4xx): the record is ended.
  *
  * @throws SessionEndedError when the token has expired, Palette refused the renewal, or the

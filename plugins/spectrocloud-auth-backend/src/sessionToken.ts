@@ -51,30 +51,5 @@ export function findPaletteSessionToken(sources: {
   );
 }
 
-/**
- * Whether a Palette session token may be attributed to the user of the VERIFIED ID token: `false`
- * only when the token's (unverified) `email` claim names a different address (compared trimmed and
- * lower-cased); `true` when it names the same one or has no `email` claim (nothing to compare).
- *
- * @remarks
- * A fail-closed consistency check, never a grant: a `false` makes the sign-in fail, a `true` adds
- * no trust to the token. It stops one user's Palette credentials from being cached, cookied and
- * handed to the browser under another user's identity when a token response mixes users up.
- *
- * @param verifiedEmail - the email of the verified ID token, already lower-cased
- */
-export function sessionTokenBelongsTo(
-  sessionToken: PaletteSessionToken,
-  verifiedEmail: string,
-): boolean {
-  let email: unknown;
-  try {
-    ({ email } = jwtDecode<{ email?: unknown }>(sessionToken.token));
-  } catch {
-    return false;
-  }
-  if (typeof email !== 'string') {
-    return true;
-  }
-  return email.trim().toLowerCase() === verifiedEmail;
-}
+/** The ownership check shared with the token cache's `storeSessionToken`. */
+export { sessionTokenBelongsTo } from '@terasky/backstage-plugin-spectrocloud-token-cache';

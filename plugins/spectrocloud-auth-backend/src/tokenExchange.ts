@@ -78,18 +78,18 @@ function tokenResponseFailure(error: unknown, algorithms: string[]): Error {
     cause?: { claim?: string; status?: number };
   };
   const claim = cause?.claim ?? '';
-  let match: RegExpExecArray | null;
   // The library's failures about the response itself carry it as `cause`.
   if (typeof cause?.status === 'number' && cause.status !== 200) {
     return new AuthenticationError(
       `${endpoint} answered with HTTP ${cause?.status}`,
     );
   }
-  if ((match = /^"response" body "(\w+)" property/.exec(message))) {
+  const field = /^"response" body "(\w+)" property/.exec(message)?.[1];
+  if (field) {
     return new AuthenticationError(
-      match[1] === 'id_token'
+      field === 'id_token'
         ? `${endpoint} returned no ID token`
-        : `${endpoint} returned an invalid ${match[1]}`,
+        : `${endpoint} returned an invalid ${field}`,
     );
   }
   if (/"response"/.test(message)) {
@@ -112,12 +112,13 @@ function tokenResponseFailure(error: unknown, algorithms: string[]): Error {
       )})`,
     );
   }
-  if (
-    (match = /"(\w+)" \(.+\) (claim missing|claim type|must be)/.exec(message))
-  ) {
+  const claimFault = /"(\w+)" \(.+\) (claim missing|claim type|must be)/.exec(
+    message,
+  );
+  if (claimFault) {
     return new IdTokenValidationError(
-      `${match[2] === 'claim missing' ? 'missing' : 'malformed'} ${
-        match[1]
+      `${claimFault[2] === 'claim missing' ? 'missing' : 'malformed'} ${
+        claimFault[1]
       } claim`,
     );
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { normalizeEmail } from './normalizeEmail';
+import { sessionTokenBelongsTo } from './sessionTokenOwner';
 import { SpectroCloudSessions } from './sessions/types';
 import {
   SessionTokenEntry,
@@ -33,6 +34,9 @@ export class DefaultSpectroCloudTokenCache implements SpectroCloudTokenCache {
     if (typeof token !== 'string' || token === '') {
       throw new TypeError('token must be a non-empty string');
     }
+    if (!sessionTokenBelongsTo({ token }, email)) {
+      throw new TypeError("the token's email claim names another user");
+    }
     if (!Number.isFinite(expiresAt)) {
       throw new TypeError('expiresAt must be a number of epoch seconds');
     }
@@ -41,20 +45,18 @@ export class DefaultSpectroCloudTokenCache implements SpectroCloudTokenCache {
       return;
     }
     const id = randomBytes(32).toString('base64url');
-    await this.sessions
-      .create({
-        id,
-        email,
-        ...(userEntityRef ? { userEntityRef } : {}),
-        idToken: '',
-        idTokenExpiresAt: expiresAt,
-        sessionToken: { token, expiresAt },
-        scope: '',
-        createdAt: now,
-        expiresAt,
-      })
-      .then(() => this.sessions.bindUser(id, userEntityRef))
-      .catch(() => undefined);
+    await this.sessions.create({
+      id,
+      email,
+      ...(userEntityRef ? { userEntityRef } : {}),
+      idToken: '',
+      idTokenExpiresAt: expiresAt,
+      sessionToken: { token, expiresAt },
+      scope: '',
+      createdAt: now,
+      expiresAt,
+    });
+    await this.sessions.bindUser(id, userEntityRef);
   }
 
   async getSessionTokenForUser(

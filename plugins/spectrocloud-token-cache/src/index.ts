@@ -7,6 +7,7 @@
  */
 
 export { normalizeEmail } from './normalizeEmail';
+export { sessionTokenBelongsTo } from './sessionTokenOwner';
 export type {
   SessionTokenEntry,
   SpectroCloudTokenCache,

@@ -50,8 +50,10 @@ export interface SpectroCloudTokenCache {
   readonly sessions: SpectroCloudSessions;
   /**
    * Records a session made outside the auth module: a live session record (no ID token) holding
-   * `token` until `expiresAt`. A failing shared store does not make it reject (nothing stored).
-   * @throws TypeError on an empty email or token, or a non-finite `expiresAt`
+   * `token` until `expiresAt`.
+   * @throws TypeError on an empty email or token, a non-finite `expiresAt`, or a token whose
+   *   `email` claim names another user than `email` (see `sessionTokenBelongsTo`)
+   * @throws SessionStoreUnavailableError when the shared store is down (nothing stored)
    */
   storeSessionToken(options: StoreSessionTokenOptions): Promise<void>;
   /**
@@ -71,6 +73,7 @@ export interface SpectroCloudTokenCache {
   /**
    * Ends every live session of a user, found by email and/or user entity ref ("sign out
    * everywhere"), on every instance sharing the store.
+   * @throws SessionStoreUnavailableError when the shared store is down (nothing ended)
    */
   deleteSessionToken(options: {
     email?: string;

@@ -1,38 +1,44 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { JsonObject } from '@backstage/types';
 import { InProcessTokenStore } from '../InProcessTokenStore';
 import { normalizeEmail } from '../normalizeEmail';
 import { KeyValueStore } from './keyValue';
 import {
   SessionRecord,
-  SessionStoreUnavailableError,
   SessionTokenRenewal,
   SpectroCloudSessions,
 } from './types';
 
 /** Most session ids remembered per user (and per email): the newest ones are kept. */
 export const MAX_SESSIONS_PER_USER = 20;
-/** Lifetime of an end mark whose record could not be read (store down at logout), SECONDS. */
+/**
+ * Least lifetime of an end mark whose record could not be read, and of a revocation mark, SECONDS
+ * (a revocation mark lives longer when the user's index names a session that ends later).
+ */
 const FALLBACK_END_TTL_SECONDS = 7 * 24 * 3600;
-const POLL_MS = 50;
-
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+/**
+ * How long a record not (yet) bound to a user is kept, SECONDS: a sign-in whose resolver never
+ * succeeds leaves no live Palette token behind for long (Backstage's nonce cookie lives as long).
+ */
+export const UNBOUND_RECORD_TTL_SECONDS = 10 * 60;
+/** Writes of an index entry before giving up on a concurrent writer that keeps replacing it. */
+const INDEX_WRITE_ATTEMPTS = 3;
 const sha256 = (value: string) =>
   createHash('sha256').update(value).digest('base64url');
 
 /**
  * {@link SpectroCloudSessions} over a {@link KeyValueStore}: `session:<id>` holds the record,
  * `ended:<id>` the end mark (written by logout, never overwritten by a renewal, so a logout
- * racing a refresh cannot be undone), `user:<ref>` and `email:<email>` the ids of the user's
- * sessions (newest {@link MAX_SESSIONS_PER_USER}). Keeps `view` (the process-wide compatibility
+ * racing a refresh cannot be undone), `revoked:user:<ref>` and `revoked:email:<email>` the time
+ * (epoch MILLISECONDS) before which every session of that user counts as ended (sign out
+ * everywhere: it needs no index), `user:<ref>` and `email:<email>` the ids of the user's sessions
+ * (newest {@link MAX_SESSIONS_PER_USER}, for identity lookups). Keeps `view` (the process-wide compatibility
  * map behind the seed API) equal to the newest live session of each email this process touched.
  */
 export class SessionStore implements SpectroCloudSessions {
   readonly #kv: KeyValueStore;
   readonly #view: InProcessTokenStore | undefined;
   readonly #now: () => number;
-  /** Ends that could not be written (store down), by session id; written on the next call. */
-  readonly #pendingEnds = new Set<string>();
 
   constructor(options: {
     kv: KeyValueStore;
@@ -47,13 +53,16 @@ export class SessionStore implements SpectroCloudSessions {
   async create(
     record: Omit<SessionRecord, 'state' | 'renewedAt'>,
   ): Promise<void> {
-    await this.#flushPendingEnds();
-    const full: SessionRecord = {
+    const full: StoredRecord = {
       ...record,
       email: normalizeEmail(record.email),
       state: 'live',
+      createdAtMs: this.#now(),
     };
-    await this.#writeRecord(full);
+    await this.#writeRecord(
+      full,
+      full.userEntityRef ? undefined : UNBOUND_RECORD_TTL_SECONDS,
+    );
     if (full.userEntityRef) {
       await this.#addToIndexes(full);
       await this.#updateView(full.email);
@@ -61,61 +70,57 @@ export class SessionStore implements SpectroCloudSessions {
   }
 
   async bindUser(id: string, userEntityRef?: string): Promise<void> {
-    const record = await this.get(id);
+    const record = await this.#load(id);
     if (!record || record.state !== 'live') {
       return;
     }
-    const bound: SessionRecord = {
+    const bound: StoredRecord = {
       ...record,
       ...(userEntityRef ? { userEntityRef } : {}),
     };
     await this.#writeRecord(bound);
+    if (record.userEntityRef && record.userEntityRef !== bound.userEntityRef) {
+      await this.#removeFromIndex('user', record.userEntityRef, id);
+    }
     await this.#addToIndexes(bound);
     await this.#updateView(bound.email);
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
-    await this.#flushPendingEnds();
-    const [value, ended] = await Promise.all([
-      this.#kv.get('session', id),
-      this.#kv.get('ended', id),
-    ]);
-    const record = value && toRecord(value);
-    if (!record || record.expiresAt <= this.#nowSeconds()) {
-      return undefined;
-    }
-    return ended || this.#pendingEnds.has(id)
-      ? { ...record, state: 'ended' }
-      : record;
+    const stored = await this.#load(id);
+    return stored && toPublic(stored);
   }
 
   async renewSessionToken(
     id: string,
     currentToken: string,
     renew: SessionTokenRenewal,
-    waitMs: number,
+    lockMs: number,
   ): Promise<SessionRecord | undefined> {
     const isCurrent = (r: SessionRecord | undefined) =>
       r?.state === 'live' && r.sessionToken?.token === currentToken;
-    let record = await this.get(id);
+    const record = await this.get(id);
     if (!isCurrent(record)) {
       return record;
     }
     const lock = sha256(currentToken);
-    if (await this.#kv.setIfAbsent('lock', lock, {}, waitMs)) {
+    const holder = randomBytes(16).toString('base64url');
+    // Lost: another caller renews. Its token is still valid (renewals start well before expiry),
+    // so hand it out now rather than wait; a later refresh gets the renewed one.
+    if (await this.#kv.setIfAbsent('lock', lock, { holder }, lockMs)) {
       try {
         // Compare under the lock: another instance may have renewed it just before.
-        record = await this.get(id);
-        if (!isCurrent(record)) {
-          return record;
+        const stored = await this.#load(id);
+        if (!isCurrent(stored)) {
+          return stored && toPublic(stored);
         }
         const renewed = await renew(currentToken);
         if (!renewed) {
           // Not renewed: the record as it is now (it may have ended meanwhile).
           return await this.get(id);
         }
-        const updated: SessionRecord = {
-          ...record!,
+        const updated: StoredRecord = {
+          ...stored!,
           sessionToken: renewed,
           renewedAt: this.#nowSeconds(),
         };
@@ -124,37 +129,21 @@ export class SessionStore implements SpectroCloudSessions {
         await this.#updateView(updated.email);
         return await this.get(id);
       } finally {
-        await this.#kv.delete('lock', lock).catch(() => undefined);
-      }
-    }
-    for (let waited = 0; waited < waitMs; waited += POLL_MS) {
-      await sleep(POLL_MS);
-      record = await this.get(id);
-      if (!isCurrent(record)) {
-        return record;
+        await this.#releaseLock(lock, holder).catch(() => undefined);
       }
     }
     return record;
   }
 
   async end(id: string): Promise<void> {
-    let email: string | undefined;
-    try {
-      const value = await this.#kv.get('session', id);
-      const record = value && toRecord(value);
-      email = record?.email;
-      const ttl = record
-        ? record.expiresAt - this.#nowSeconds()
-        : FALLBACK_END_TTL_SECONDS;
-      await this.#kv.set('ended', id, { ended: true }, ttl * 1000);
-      this.#pendingEnds.delete(id);
-    } catch (error) {
-      if (!(error instanceof SessionStoreUnavailableError)) throw error;
-      this.#pendingEnds.add(id);
-      return;
-    }
-    if (email) {
-      await this.#updateView(email);
+    const value = await this.#kv.get('session', id);
+    const record = value && toRecord(value);
+    const ttl = record
+      ? record.expiresAt - this.#nowSeconds()
+      : FALLBACK_END_TTL_SECONDS;
+    await this.#kv.set('ended', id, { ended: true }, ttl * 1000);
+    if (record) {
+      await this.#updateView(record.email);
     }
   }
 
@@ -162,17 +151,36 @@ export class SessionStore implements SpectroCloudSessions {
     email?: string;
     userEntityRef?: string;
   }): Promise<void> {
-    const ids = new Set([
-      ...(user.userEntityRef
-        ? await this.#indexIds('user', user.userEntityRef)
-        : []),
-      ...(user.email
-        ? await this.#indexIds('email', normalizeEmail(user.email))
-        : []),
-    ]);
-    await Promise.all([...ids].map(id => this.end(id)));
-    if (user.email) {
-      this.#view?.delete(user.email);
+    const before = this.#now();
+    const targets: Array<['user' | 'email', string]> = [];
+    if (user.userEntityRef) targets.push(['user', user.userEntityRef]);
+    if (user.email) targets.push(['email', normalizeEmail(user.email)]);
+    const indexes = await Promise.all(
+      targets.map(([kind, name]) => this.#kv.get(kind, name)),
+    );
+    const endsAt = Math.max(
+      this.#nowSeconds() + FALLBACK_END_TTL_SECONDS,
+      ...indexes.map(i => (typeof i?.expiresAt === 'number' ? i.expiresAt : 0)),
+    );
+    await Promise.all(
+      targets.map(([kind, name]) =>
+        this.#kv.set(
+          'revoked',
+          `${kind}:${name}`,
+          { before },
+          (endsAt - this.#nowSeconds()) * 1000,
+        ),
+      ),
+    );
+    if (this.#view) {
+      const emails = new Set(
+        targets.filter(([k]) => k === 'email').map(([, n]) => n),
+      );
+      const ids = indexes.flatMap(i => idsOf(i));
+      for (const r of await Promise.all(ids.map(id => this.get(id)))) {
+        if (r) emails.add(r.email);
+      }
+      for (const email of emails) await this.#updateView(email);
     }
   }
 
@@ -194,7 +202,8 @@ export class SessionStore implements SpectroCloudSessions {
         r.state === 'live' &&
         !!r.sessionToken &&
         r.sessionToken.expiresAt > now &&
-        (!user.email || r.email === normalizeEmail(user.email)),
+        (!user.email || r.email === normalizeEmail(user.email)) &&
+        (!user.userEntityRef || r.userEntityRef === user.userEntityRef),
     );
     const at = (r: SessionRecord) => r.renewedAt ?? r.createdAt;
     return live.reduce<SessionRecord | undefined>(
@@ -207,8 +216,52 @@ export class SessionStore implements SpectroCloudSessions {
     return this.#kv.setIfAbsent('once', sha256(name), {}, ttlMs);
   }
 
-  async #writeRecord(record: SessionRecord): Promise<void> {
-    const ttlMs = (record.expiresAt - this.#nowSeconds()) * 1000;
+  /**
+   * Deletes lock `name` only while it is still ours: after `lockMs` it may have expired and been
+   * taken by another caller. (Read then delete is not atomic: a lock expiring between the two is
+   * still deleted; Backstage's cache API has no compare-and-delete.)
+   */
+  async #releaseLock(name: string, holder: string): Promise<void> {
+    if ((await this.#kv.get('lock', name))?.holder === holder) {
+      await this.#kv.delete('lock', name);
+    }
+  }
+
+  /** The stored record `id` with its state (ended by logout or by a revocation mark). */
+  async #load(id: string): Promise<StoredRecord | undefined> {
+    const [value, ended] = await Promise.all([
+      this.#kv.get('session', id),
+      this.#kv.get('ended', id),
+    ]);
+    const record = value && toRecord(value);
+    if (!record || record.expiresAt <= this.#nowSeconds()) {
+      return undefined;
+    }
+    return ended || (await this.#revoked(record))
+      ? { ...record, state: 'ended' }
+      : record;
+  }
+
+  /** Whether a revocation mark of the record's email or user was set after it was created. */
+  async #revoked(record: StoredRecord): Promise<boolean> {
+    const marks = await Promise.all([
+      this.#kv.get('revoked', `email:${record.email}`),
+      record.userEntityRef
+        ? this.#kv.get('revoked', `user:${record.userEntityRef}`)
+        : undefined,
+    ]);
+    return marks.some(
+      m => typeof m?.before === 'number' && record.createdAtMs <= m.before,
+    );
+  }
+
+  /** Stores `record` until its `expiresAt`, or for `maxTtlSeconds` when that is shorter. */
+  async #writeRecord(
+    record: StoredRecord,
+    maxTtlSeconds = Infinity,
+  ): Promise<void> {
+    const ttlMs =
+      Math.min(record.expiresAt - this.#nowSeconds(), maxTtlSeconds) * 1000;
     const { state: _state, ...value } = record;
     await this.#kv.set(
       'session',
@@ -219,10 +272,23 @@ export class SessionStore implements SpectroCloudSessions {
   }
 
   async #indexIds(kind: 'user' | 'email', name: string): Promise<string[]> {
-    const ids = (await this.#kv.get(kind, name))?.ids;
-    return Array.isArray(ids)
-      ? ids.filter((x): x is string => typeof x === 'string')
-      : [];
+    return idsOf(await this.#kv.get(kind, name));
+  }
+
+  async #removeFromIndex(
+    kind: 'user' | 'email',
+    name: string,
+    id: string,
+  ): Promise<void> {
+    const current = await this.#kv.get(kind, name);
+    const ids = idsOf(current);
+    if (!ids.includes(id) || typeof current?.expiresAt !== 'number') return;
+    await this.#kv.set(
+      kind,
+      name,
+      { ids: ids.filter(x => x !== id), expiresAt: current.expiresAt },
+      (current.expiresAt - this.#nowSeconds()) * 1000,
+    );
   }
 
   async #addToIndexes(record: SessionRecord): Promise<void> {
@@ -232,28 +298,30 @@ export class SessionStore implements SpectroCloudSessions {
     if (record.userEntityRef) {
       targets.push(['user', record.userEntityRef]);
     }
+    // Read, merge, write, and read again: a concurrent sign-in of the same user may have replaced
+    // the entry between our read and write (no atomic update through Backstage's cache API).
     await Promise.all(
       targets.map(async ([kind, name]) => {
-        const current = await this.#kv.get(kind, name);
-        const ids = Array.isArray(current?.ids)
-          ? (current!.ids as string[])
-          : [];
-        const expiresAt = Math.max(
-          typeof current?.expiresAt === 'number' ? current.expiresAt : 0,
-          record.expiresAt,
-        );
-        if (ids.includes(record.id) && expiresAt === current?.expiresAt) {
-          return;
+        for (let attempt = 0; attempt < INDEX_WRITE_ATTEMPTS; attempt++) {
+          const current = await this.#kv.get(kind, name);
+          const ids = idsOf(current);
+          const expiresAt = Math.max(
+            typeof current?.expiresAt === 'number' ? current.expiresAt : 0,
+            record.expiresAt,
+          );
+          if (ids.includes(record.id) && expiresAt === current?.expiresAt) {
+            return;
+          }
+          const next = [...ids.filter(x => x !== record.id), record.id].slice(
+            -MAX_SESSIONS_PER_USER,
+          );
+          await this.#kv.set(
+            kind,
+            name,
+            { ids: next, expiresAt },
+            (expiresAt - this.#nowSeconds()) * 1000,
+          );
         }
-        const next = [...ids.filter(x => x !== record.id), record.id].slice(
-          -MAX_SESSIONS_PER_USER,
-        );
-        await this.#kv.set(
-          kind,
-          name,
-          { ids: next, expiresAt },
-          (expiresAt - this.#nowSeconds()) * 1000,
-        );
       }),
     );
   }
@@ -277,19 +345,30 @@ export class SessionStore implements SpectroCloudSessions {
     }
   }
 
-  async #flushPendingEnds(): Promise<void> {
-    if (this.#pendingEnds.size === 0) return;
-    for (const id of [...this.#pendingEnds]) {
-      await this.end(id);
-    }
-  }
-
   #nowSeconds(): number {
     return Math.floor(this.#now() / 1000);
   }
 }
 
-function toRecord(value: JsonObject): SessionRecord | undefined {
+/**
+ * A record as stored: with `createdAtMs`, the store's clock when it was created (epoch
+ * MILLISECONDS), which revocation marks are compared with (`createdAt` has whole seconds only).
+ */
+type StoredRecord = SessionRecord & { createdAtMs: number };
+
+function toPublic(stored: StoredRecord): SessionRecord {
+  const { createdAtMs: _createdAtMs, ...record } = stored;
+  return record;
+}
+
+function idsOf(index: JsonObject | undefined): string[] {
+  const ids = index?.ids;
+  return Array.isArray(ids)
+    ? ids.filter((x): x is string => typeof x === 'string')
+    : [];
+}
+
+function toRecord(value: JsonObject): StoredRecord | undefined {
   const v = value as Partial<SessionRecord> & JsonObject;
   if (
     typeof v.id !== 'string' ||
@@ -320,5 +399,7 @@ function toRecord(value: JsonObject): SessionRecord | undefined {
     ...(typeof v.renewedAt === 'number' ? { renewedAt: v.renewedAt } : {}),
     expiresAt: v.expiresAt,
     state: 'live',
+    createdAtMs:
+      typeof v.createdAtMs === 'number' ? v.createdAtMs : v.createdAt * 1000,
   };
 }

@@ -8,7 +8,8 @@ import { SessionStoreUnavailableError } from './types';
 
 /**
  * Where session records, indexes, locks and used-flow marks live. `kind` is the record type
- * (`session`, `ended`, `user`, `email`, `lock`, `once`), `name` its id within the type. TTLs in
+ * (`session`, `ended`, `revoked`, `user`, `email`, `lock`,
+ * `once`), `name` its id within the type. TTLs in
  * MILLISECONDS. Every method rejects with {@link SessionStoreUnavailableError} when the store
  * failed.
  */

@@ -59,19 +59,21 @@ export type SessionTokenRenewal = (
  * @remarks
  * In shared mode nothing is kept in process: every call reads or writes the shared store (no
  * staleness), and a failing store makes the calls reject with {@link SessionStoreUnavailableError}
- * (except `end`, which remembers the end and writes it once the store answers again).
+ * (`end` included: a logout that could not be written is reported, never assumed).
  * @public
  */
 export interface SpectroCloudSessions {
   /**
    * Stores a new live record (`state` is set here). Identity lookups (`newestLive`) find it only
-   * once it is bound to a user: here when it has a `userEntityRef`, else by {@link bindUser}.
+   * once it is bound to a user: here when it has a `userEntityRef`, else by {@link bindUser}. A
+   * record created without `userEntityRef` is kept 10 minutes only, until `bindUser` keeps it to
+   * its `expiresAt`.
    * @throws SessionStoreUnavailableError
    */
   create(record: Omit<SessionRecord, 'state' | 'renewedAt'>): Promise<void>;
   /**
-   * Binds live record `id` to its user (sets `userEntityRef` when given) and makes it findable by
-   * `newestLive` through that ref and its email. The auth module calls it once the sign-in
+   * Binds live record `id` to its user (sets `userEntityRef` when given), keeps it until its
+   * `expiresAt` and makes it findable by `newestLive` through that ref and its email. The auth module calls it once the sign-in
    * resolver succeeded. A missing or ended record is left alone.
    * @throws SessionStoreUnavailableError
    */
@@ -85,28 +87,36 @@ export interface SpectroCloudSessions {
   /**
    * Renews the Palette session token of record `id` when it still is `currentToken`, with at most
    * one `renew` call per token across every instance sharing the store: the caller that wins a
-   * short lock (`lock:<HMAC(token)>`, TTL `waitMs`) renews and writes the record; the others poll
-   * the record (every 50 ms, up to `waitMs` MILLISECONDS) until it carries a new token. Returns the
-   * record as it is afterwards (possibly renewed by another instance, unchanged when the renewal
-   * could not be done, or ended meanwhile: an end is never overwritten).
+   * short lock (`lock:<HMAC(token)>`, TTL `lockMs` MILLISECONDS) renews and writes the record; the
+   * others do not wait: they get the record as it is (still `currentToken`, which is valid until
+   * its `exp`), and a later call gets the renewed one. Returns the record as it is afterwards
+   * (renewed, unchanged when the renewal could not be done or another caller holds the lock, or
+   * ended meanwhile: an end is never overwritten).
    * @throws SessionStoreUnavailableError, or what `renew` throws
    */
   renewSessionToken(
     id: string,
     currentToken: string,
     renew: SessionTokenRenewal,
-    waitMs: number,
+    lockMs: number,
   ): Promise<SessionRecord | undefined>;
   /**
-   * Ends record `id` (logout): an `ended` mark that no later write of the record overrides. When
-   * the shared store is down the end is kept in process and written once it answers again.
+   * Ends record `id` (logout): an `ended` mark that no later write of the record overrides.
+   * @throws SessionStoreUnavailableError when the mark could not be written (the session is still
+   *   live: the caller must report the failure so that the client retries)
    */
   end(id: string): Promise<void>;
-  /** Ends every live record of the user named by `email` and/or `userEntityRef`. */
+  /**
+   * Ends every record of the user named by `email` and/or `userEntityRef` created before this
+   * call (sign out everywhere), on every instance: a revocation mark per email / user, compared with
+   * each record's creation time (milliseconds, the creating instance's clock), so no index is
+   * needed. Records created afterwards stay live.
+   * @throws SessionStoreUnavailableError
+   */
   endAllOf(user: { email?: string; userEntityRef?: string }): Promise<void>;
   /**
    * The newest (last created or renewed) live, unexpired record with an unexpired session token
-   * of `userEntityRef`, or of `email`.
+   * bound to `userEntityRef`, or else of `email`.
    * @throws SessionStoreUnavailableError
    */
   newestLive(user: {

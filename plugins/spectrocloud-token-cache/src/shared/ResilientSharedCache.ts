@@ -16,6 +16,8 @@ export interface SharedCacheConnection {
    * `CacheManager`'s `onError` callback only; a changed count during a call marks it failed.
    */
   errorCount?(): number;
+  /** Disconnects the store client, when it has a connection of its own. */
+  close?(): Promise<void>;
 }
 
 /** What {@link ResilientSharedCache.get} found. */
