@@ -255,31 +255,28 @@ export function createSpectroCloudProviderFactory(
     });
     const defaultCallbackUrl = `${ctx.baseUrl}/${ctx.providerId}/handler/frame`;
 
-    const secureCookiesFor = (req: Request): boolean => {
+    /** The callback URL of the request's auth environment (its `callbackUrl`, else the default). */
+    const callbackUrlFor = (req: Request): string => {
       const env = envOf(req);
-      let callbackUrl: string | undefined;
       try {
-        callbackUrl = env
-          ? ctx.config.getOptionalConfig(env)?.getOptionalString('callbackUrl')
-          : undefined;
+        return (
+          (env &&
+            ctx.config
+              .getOptionalConfig(env)
+              ?.getOptionalString('callbackUrl')) ||
+          defaultCallbackUrl
+        );
       } catch {
-        callbackUrl = undefined;
+        return defaultCallbackUrl;
       }
-      return (callbackUrl ?? defaultCallbackUrl).startsWith('https:');
     };
+
+    const secureCookiesFor = (req: Request): boolean =>
+      callbackUrlFor(req).startsWith('https:');
 
     /** Path of Backstage's refresh cookie, as its default cookie configurer derives it. */
     const refreshCookiePathFor = (req: Request): string => {
-      const env = envOf(req);
-      let callbackUrl: string | undefined;
-      try {
-        callbackUrl = env
-          ? ctx.config.getOptionalConfig(env)?.getOptionalString('callbackUrl')
-          : undefined;
-      } catch {
-        callbackUrl = undefined;
-      }
-      const { pathname } = new URL(callbackUrl ?? defaultCallbackUrl);
+      const { pathname } = new URL(callbackUrlFor(req));
       const suffix = `${ctx.providerId}/handler/frame`;
       return pathname.endsWith(suffix)
         ? pathname.slice(0, -'/handler/frame'.length)
