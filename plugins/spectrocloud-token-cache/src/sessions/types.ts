@@ -1,4 +1,4 @@
-import { SessionTokenEntry } from '../types';
+import type { SessionTokenEntry } from '../sessionTokenEntry';
 
 /**
  * One server-side session record: one per sign-in (per device), the single source of truth of
