@@ -33,9 +33,15 @@ function fakeConnection(state: { mode: Mode }, data: Map<string, unknown>) {
     delete: async key => run(() => void data.delete(key)),
     withOptions: () => cache,
   };
-  const connection: SharedCacheConnection = { cache, errorCount: () => errors };
+  const close = jest.fn(async () => {});
+  const connection: SharedCacheConnection = {
+    cache,
+    errorCount: () => errors,
+    close,
+  };
   return {
     connection,
+    close,
     data,
     failPending: () => pending.splice(0).forEach(f => f()),
   };
@@ -168,10 +174,12 @@ describe('ResilientSharedCache', () => {
 
   it('with recreateOnFailure, connects anew at each try while the store stays down', async () => {
     const state = { mode: 'reject' as Mode };
-    const { cache, connect } = create(state, true);
+    const { cache, connect, connections } = create(state, true);
     await cache.get('k');
     expect(connect).toHaveBeenCalledTimes(2); // first try + one retry
     expect(cache.available).toBe(false);
+    // each dropped client is closed, not left reconnecting
+    expect(connections.map(c => c.close.mock.calls.length)).toEqual([1, 1]);
     await cache.get('k'); // skipped
     expect(connect).toHaveBeenCalledTimes(2);
     now += 1000;
@@ -179,6 +187,7 @@ describe('ResilientSharedCache', () => {
     await cache.set('k', 'v', 1000);
     expect(connect).toHaveBeenCalledTimes(3);
     expect(cache.available).toBe(true);
+    expect(connections[2].close).not.toHaveBeenCalled(); // the working client stays open
   });
 
   it('reports a value its client cannot parse as unreadable, not as an outage', async () => {

@@ -148,6 +148,8 @@ export class ResilientSharedCache {
     } catch (error) {
       if (this.#options.recreateOnFailure && this.#connection === connection) {
         this.#connection = undefined;
+        // A dropped client would otherwise keep reconnecting for the life of the process.
+        connection.close?.().catch(() => undefined);
       }
       return { ok: false, reason: nameOf(error) };
     }
