@@ -63,3 +63,42 @@ describe('DefaultSpectroCloudTokenCache.storeSessionToken', () => {
     ).rejects.toBeInstanceOf(SessionStoreUnavailableError);
   });
 });
+
+describe('DefaultSpectroCloudTokenCache.storeSessionToken lifetime', () => {
+  it('keeps a stored token until its expiresAt, with or without a user entity ref', async () => {
+    let now = Date.now();
+    const clock = () => now;
+    const cache = new DefaultSpectroCloudTokenCache(
+      new SessionStore({
+        kv: createMemoryKeyValueStore(100, clock),
+        now: clock,
+      }),
+      clock,
+    );
+    const expiresAt = Math.floor(now / 1000) + 3600;
+    await cache.storeSessionToken({
+      email: 'alice@example.com',
+      token: 'alice-token',
+      expiresAt,
+      userEntityRef: 'user:default/alice',
+    });
+    await cache.storeSessionToken({
+      email: 'bob@example.com',
+      token: 'bob-token',
+      expiresAt,
+    });
+
+    now += 30 * 60 * 1000; // past the 10 minutes an unbound sign-in record is kept
+    await expect(
+      cache.getSessionTokenForUser('user:default/alice'),
+    ).resolves.toMatchObject({ token: 'alice-token' });
+    await expect(
+      cache.getSessionTokenByEmail('bob@example.com'),
+    ).resolves.toMatchObject({ token: 'bob-token' });
+
+    now += 31 * 60 * 1000; // past expiresAt
+    await expect(
+      cache.getSessionTokenByEmail('bob@example.com'),
+    ).resolves.toBeUndefined();
+  });
+});

@@ -56,7 +56,11 @@ export class DefaultSpectroCloudTokenCache implements SpectroCloudTokenCache {
       createdAt: now,
       expiresAt,
     });
-    await this.sessions.bindUser(id, userEntityRef);
+    if (!userEntityRef) {
+      // A record created without a user counts as a sign-in in progress (kept minutes only):
+      // binding it keeps it until `expiresAt`. With a user, `create` did that already.
+      await this.sessions.bindUser(id);
+    }
   }
 
   async getSessionTokenForUser(
