@@ -1,5 +1,4 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 
 /** What `GET /api/spectrocloud-demo/session` answers: never the token itself. */
 export interface PaletteSessionInfo {
@@ -16,12 +15,41 @@ export interface PaletteProject {
 }
 
 /**
+ * A failed call of the demo backend, with a message fit for users: no stack trace, no server
+ * internals. `sessionEnded` is `true` when the backend has no Palette session for the user (the
+ * `X-SpectroCloud-ReAuth-Required: true` signal, still there after the fetch wrapper's silent
+ * refresh and sign-in request).
+ */
+export class DemoRequestError extends Error {
+  constructor(message: string, readonly sessionEnded: boolean) {
+    super(message);
+    this.name = 'DemoRequestError';
+  }
+}
+
+/** The backend's own message for 4xx and gateway errors; a generic one for other 5xx. */
+async function plainMessage(response: Response): Promise<string> {
+  if (response.status >= 500 && ![502, 503, 504].includes(response.status)) {
+    return `The server could not complete the request (HTTP ${response.status}). Try again later.`;
+  }
+  try {
+    const message = (await response.json())?.error?.message;
+    if (typeof message === 'string' && message.trim() !== '') {
+      return message.length > 300 ? `${message.slice(0, 300)}…` : message;
+    }
+  } catch {
+    // not JSON
+  }
+  return `The server answered HTTP ${response.status}.`;
+}
+
+/**
  * Calls the example backend plugin `spectrocloud-demo` as the signed-in user (the fetch API adds
- * the Backstage token; the backend looks the Palette session token up by that identity).
+ * the Backstage token; the backend looks the Palette session token up by that identity). Give it
+ * the fetch API wrapped by `spectroCloudAuthApi.withSessionRecovery`, so a lost Palette session
+ * heals before an error reaches the page.
  *
- * @throws ResponseError (from `@backstage/errors`) for any non-2xx answer, with the backend's
- * error message, e.g. 404 when no Palette session is cached, 401 when Palette rejects the token,
- * 502/504 when Palette cannot be reached in time.
+ * @throws DemoRequestError for any non-2xx answer
  */
 export class SpectroCloudDemoClient {
   constructor(
@@ -48,7 +76,10 @@ export class SpectroCloudDemoClient {
     );
     const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`);
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      throw new DemoRequestError(
+        await plainMessage(response),
+        response.headers.get('x-spectrocloud-reauth-required') === 'true',
+      );
     }
     return (await response.json()) as T;
   }
