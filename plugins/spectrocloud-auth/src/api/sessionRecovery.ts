@@ -8,9 +8,24 @@ import type { FetchApi } from '@backstage/core-plugin-api';
  */
 const REAUTH_HEADER = 'x-spectrocloud-reauth-required';
 
-/** `true` when `response` carries the re-auth signal. */
-export function asksForReAuth(response: Response): boolean {
-  return response.headers.get(REAUTH_HEADER) === 'true';
+/**
+ * `true` when `response` carries the re-auth signal: the header, or, when the header is not
+ * readable (a backend on another origin whose CORS settings do not expose it), a 401 whose JSON
+ * error is named `SpectroCloudSessionRequiredError`.
+ */
+export async function asksForReAuth(response: Response): Promise<boolean> {
+  if (response.headers.get(REAUTH_HEADER) === 'true') {
+    return true;
+  }
+  if (response.status !== 401) {
+    return false;
+  }
+  try {
+    const body = await response.clone().json();
+    return body?.error?.name === 'SpectroCloudSessionRequiredError';
+  } catch {
+    return false;
+  }
 }
 
 /** The two ways of getting a Palette session back, mildest first. */
@@ -56,7 +71,7 @@ export class SessionRecovery {
     let sentAt = this.#epoch;
     let response = await send();
     for (const step of ['renewSilently', 'signIn'] as const) {
-      if (!asksForReAuth(response)) {
+      if (!(await asksForReAuth(response))) {
         return response;
       }
       if (sentAt === this.#epoch && !(await this.#once(step))) {

@@ -29,6 +29,8 @@ function fakeBackend(options: {
   signalStatus?: number;
   /** The backend never finds a session, whatever happens. */
   alwaysSignal?: boolean;
+  /** The header is not readable (another origin without `exposedHeaders`): the typed error only. */
+  headerHidden?: boolean;
 }) {
   const state = { ...options, refreshes: 0, requests: 0 };
   server.use(
@@ -55,7 +57,9 @@ function fakeBackend(options: {
         { error: { name: 'SpectroCloudSessionRequiredError', message: 'x' } },
         {
           status: state.signalStatus ?? 401,
-          headers: { 'X-SpectroCloud-ReAuth-Required': 'true' },
+          headers: state.headerHidden
+            ? {}
+            : { 'X-SpectroCloud-ReAuth-Required': 'true' },
         },
       );
     }),
@@ -123,6 +127,34 @@ describe('SpectroCloudAuth.withSessionRecovery', () => {
     const { fetchApi } = createApi(backend, 'succeeds');
     expect((await fetchApi.fetch(PROJECTS_URL)).status).toBe(200);
     expect(backend.refreshes).toBe(1);
+  });
+
+  it('recognises the typed 401 when CORS hides the header', async () => {
+    const backend = fakeBackend({
+      paletteSession: false,
+      refreshWorks: true,
+      refreshRestoresSession: true,
+      headerHidden: true,
+    });
+    const { fetchApi } = createApi(backend, 'succeeds');
+    expect((await fetchApi.fetch(PROJECTS_URL)).status).toBe(200);
+    expect(backend).toMatchObject({ requests: 2, refreshes: 1 });
+  });
+
+  it('leaves other 401 answers alone (no refresh, no sign-in)', async () => {
+    const backend = fakeBackend({ paletteSession: true, refreshWorks: true });
+    server.use(
+      http.get(PROJECTS_URL, () =>
+        HttpResponse.json(
+          { error: { name: 'AuthenticationError', message: 'no token' } },
+          { status: 401 },
+        ),
+      ),
+    );
+    const { fetchApi, authRequester } = createApi(backend, 'succeeds');
+    expect((await fetchApi.fetch(PROJECTS_URL)).status).toBe(401);
+    expect(backend.refreshes).toBe(0);
+    expect(authRequester).not.toHaveBeenCalled();
   });
 
   it('concurrent failing calls: one silent refresh, one sign-in request, each call retried, all healed', async () => {

@@ -27,20 +27,38 @@ export class DemoRequestError extends Error {
   }
 }
 
-/** The backend's own message for 4xx and gateway errors; a generic one for other 5xx. */
-async function plainMessage(response: Response): Promise<string> {
-  if (response.status >= 500 && ![502, 503, 504].includes(response.status)) {
-    return `The server could not complete the request (HTTP ${response.status}). Try again later.`;
-  }
+/**
+ * A plain message for a failed answer (the backend's own message for 4xx and gateway errors, a
+ * generic one for other 5xx), and whether it is the re-auth signal (header, or the typed error
+ * when the header is not readable across origins).
+ */
+async function describeFailure(
+  response: Response,
+): Promise<{ message: string; sessionEnded: boolean }> {
+  let error: { name?: unknown; message?: unknown } | undefined;
   try {
-    const message = (await response.json())?.error?.message;
-    if (typeof message === 'string' && message.trim() !== '') {
-      return message.length > 300 ? `${message.slice(0, 300)}…` : message;
-    }
+    error = (await response.json())?.error;
   } catch {
     // not JSON
   }
-  return `The server answered HTTP ${response.status}.`;
+  const sessionEnded =
+    response.headers.get('x-spectrocloud-reauth-required') === 'true' ||
+    error?.name === 'SpectroCloudSessionRequiredError';
+  if (response.status >= 500 && ![502, 503, 504].includes(response.status)) {
+    return {
+      message: `The server could not complete the request (HTTP ${response.status}). Try again later.`,
+      sessionEnded,
+    };
+  }
+  const text = typeof error?.message === 'string' ? error.message.trim() : '';
+  return {
+    message: !text
+      ? `The server answered HTTP ${response.status}.`
+      : text.length > 300
+      ? `${text.slice(0, 300)}…`
+      : text,
+    sessionEnded,
+  };
 }
 
 /**
@@ -76,10 +94,8 @@ export class SpectroCloudDemoClient {
     );
     const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`);
     if (!response.ok) {
-      throw new DemoRequestError(
-        await plainMessage(response),
-        response.headers.get('x-spectrocloud-reauth-required') === 'true',
-      );
+      const { message, sessionEnded } = await describeFailure(response);
+      throw new DemoRequestError(message, sessionEnded);
     }
     return (await response.json()) as T;
   }
