@@ -62,12 +62,34 @@ async function describeFailure(
 }
 
 /**
+ * The app signed in with SpectroCloud, so the fetch API takes the Backstage token from the same
+ * session: once the backend lost it, the fetch API asks the user to sign in, and a declined or
+ * closed sign-in rejects the call with one of these.
+ */
+const DECLINED_SIGN_IN = [
+  'RejectedError',
+  'PopupRejectedError',
+  'PopupClosedError',
+];
+
+/** A {@link DemoRequestError} for a call that never got an answer. */
+function failedRequest(error: unknown): DemoRequestError {
+  if (error instanceof Error && DECLINED_SIGN_IN.includes(error.name)) {
+    return new DemoRequestError('The SpectroCloud sign-in was declined', true);
+  }
+  return new DemoRequestError(
+    'The server could not be reached. Try again later.',
+    false,
+  );
+}
+
+/**
  * Calls the example backend plugin `spectrocloud-demo` as the signed-in user (the fetch API adds
  * the Backstage token; the backend looks the Palette session token up by that identity). Give it
  * the fetch API wrapped by `spectroCloudAuthApi.withSessionRecovery`, so a lost Palette session
  * heals before an error reaches the page.
  *
- * @throws DemoRequestError for any non-2xx answer
+ * @throws DemoRequestError for any non-2xx answer, a declined sign-in or an unreachable server
  */
 export class SpectroCloudDemoClient {
   constructor(
@@ -92,7 +114,12 @@ export class SpectroCloudDemoClient {
     const baseUrl = await this.options.discoveryApi.getBaseUrl(
       'spectrocloud-demo',
     );
-    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`);
+    let response: Response;
+    try {
+      response = await this.options.fetchApi.fetch(`${baseUrl}${path}`);
+    } catch (error) {
+      throw failedRequest(error);
+    }
     if (!response.ok) {
       const { message, sessionEnded } = await describeFailure(response);
       throw new DemoRequestError(message, sessionEnded);

@@ -195,4 +195,16 @@ describe('SpectroCloudPage', () => {
     expect(within(projects).getByText('payments')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Sign in again' })).toBeNull();
   });
+
+  it('a declined sign-in (the fetch API could not get a Backstage token) also shows the one "Sign in again"', async () => {
+    renderPage(() => {
+      throw Object.assign(new Error('Login request rejected by user'), {
+        name: 'RejectedError',
+      });
+    });
+    expect(
+      await screen.findByRole('button', { name: 'Sign in again' }),
+    ).toBeInTheDocument();
+    expect(document.body.textContent).not.toMatch(/rejected|Could not/);
+  });
 });
