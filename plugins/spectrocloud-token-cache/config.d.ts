@@ -10,6 +10,14 @@ export interface Config {
       /** How often expired tokens are swept from the in-process view, in seconds. Default 60. */
       sweepIntervalSeconds?: number;
       /**
+       * Publishes the in-process view as `globalThis.__SPECTROCLOUD_TOKEN_CACHE__` (a `Map` of
+       * email -> `{ token, expiresAt }`) for the published spectrocloud-backend plugin. Any code in
+       * the process can then read every user's Palette session token, and that plugin picks the
+       * token by an email header its caller sends: see the package README before turning it on.
+       * Logs one warning at startup when on. Default `false`.
+       */
+      legacyGlobalMap?: boolean;
+      /**
        * Keeps the session records (one per sign-in), encrypted, in the store configured under
        * `backend.cache` (`store: redis | valkey | memcache | memory ...`) instead of the process:
        * every backend instance refreshes, renews and ends the same sessions, and they survive

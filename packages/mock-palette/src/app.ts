@@ -22,6 +22,22 @@ export function createApp(ctx: MockPaletteContext): Express {
     `/v1/oidc/tenant/${encodeURIComponent(ctx.tenant)}`,
     createOidcRouter(ctx),
   );
+  app.use((req, _res, next) => {
+    if (
+      req.path.startsWith('/v1/') &&
+      !req.path.startsWith('/v1/oidc/') &&
+      !req.path.startsWith('/v1/auth/refresh/')
+    ) {
+      ctx.apiRequests.push({
+        method: req.method,
+        path: req.path,
+        authorization: req.get('authorization'),
+        apiKey: req.get('apikey'),
+      });
+      ctx.apiRequests.splice(0, ctx.apiRequests.length - 1000);
+    }
+    next();
+  });
   app.use(createPaletteApiRouter(ctx));
   app.use(
     (err: unknown, req: Request, res: Response, _next: NextFunction): void => {

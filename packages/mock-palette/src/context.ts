@@ -1,7 +1,11 @@
 import type { AuthorizationCodeStore } from './authorizationCodes';
 import type { SigningKeys } from './keys';
 import type { SessionTokens } from './sessionTokens';
-import type { MockPaletteCalls, MockPaletteSettings } from './types';
+import type {
+  MockPaletteApiRequest,
+  MockPaletteCalls,
+  MockPaletteSettings,
+} from './types';
 import type { DemoUser } from './users';
 
 /** Everything the route handlers of one mock tenant share. */
@@ -14,6 +18,7 @@ export interface MockPaletteContext {
   users: DemoUser[];
   settings: MockPaletteSettings;
   calls: MockPaletteCalls;
+  apiRequests: MockPaletteApiRequest[];
   keys: SigningKeys;
   sessionTokens: SessionTokens;
   codes: AuthorizationCodeStore;

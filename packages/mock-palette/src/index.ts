@@ -14,6 +14,7 @@ export type {
 } from './hostileBodies';
 export type {
   MockAuthorizeParams,
+  MockPaletteApiRequest,
   MockEndpointFault,
   MockPalette,
   MockPaletteCalls,

@@ -96,6 +96,7 @@ export async function startMockPalette(
       idTokenSigningAlg: 'RS256',
     },
     calls: zeroCalls(),
+    apiRequests: [],
     keys: await createSigningKeys(),
     sessionTokens: createSessionTokens(tenant),
     codes: new AuthorizationCodeStore(),
@@ -120,8 +121,10 @@ export async function startMockPalette(
     clientSecret,
     settings: ctx.settings,
     calls: ctx.calls,
+    apiRequests: ctx.apiRequests,
     resetCalls() {
       Object.assign(ctx.calls, zeroCalls());
+      ctx.apiRequests.splice(0);
     },
     signIdToken(claims, signOptions) {
       return ctx.keys.sign(claims, {

@@ -85,6 +85,21 @@ export interface MockPaletteCalls {
   jwks: number;
 }
 
+/**
+ * One request the mock received on its REST API (`/v1/...`, OIDC routes and
+ * `GET /v1/auth/refresh/:token` excepted), answered or not: what a test
+ * asserts on to see which credentials a Palette client sent.
+ */
+export interface MockPaletteApiRequest {
+  method: string;
+  /** Path without query, e.g. `/v1/users/me`. */
+  path: string;
+  /** The `Authorization` header as received (a session token), if any. */
+  authorization?: string;
+  /** The `ApiKey` header as received (a Palette API key), if any. */
+  apiKey?: string;
+}
+
 /** Options of `startMockPalette`; all optional. */
 export interface MockPaletteOptions {
   /** TCP port; default 7011, `0` picks a random free port. */
@@ -141,7 +156,12 @@ export interface MockPalette {
   settings: MockPaletteSettings;
   /** Live request counters. */
   calls: MockPaletteCalls;
-  /** Sets every counter in `calls` back to 0. */
+  /**
+   * The REST API requests received since start or the last `resetCalls()`,
+   * oldest first (the latest 1000).
+   */
+  apiRequests: MockPaletteApiRequest[];
+  /** Sets every counter in `calls` back to 0 and empties `apiRequests`. */
   resetCalls(): void;
   /**
    * Signs exactly `claims` (nothing is added) as a JWT with the mock's ID

@@ -547,7 +547,7 @@ describe('authenticate', () => {
     );
   });
 
-  it('maps an authorization error in the callback to its error code only', async () => {
+  it('maps the Cancel of the Palette login page (access_denied) to "Sign-in was cancelled"', async () => {
     const s = setup();
     const { state } = await start(s);
     const query = {
@@ -562,7 +562,7 @@ describe('authenticate', () => {
     } as any;
     await expectAuthError(
       s.authenticator.authenticate({ req }, s.ctx),
-      'Palette returned an authorization error: access_denied',
+      'Sign-in was cancelled',
     );
   });
 });

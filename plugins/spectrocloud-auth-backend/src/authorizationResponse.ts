@@ -18,7 +18,8 @@ export interface AuthorizationResponseExpectations {
  * present, required when the provider announces it; an `error` parameter; a `code`.
  *
  * @returns the authorization code and the state
- * @throws AuthenticationError with a fixed message (the error code only when it is well-formed)
+ * @throws AuthenticationError with a fixed message (the error code only when it is well-formed;
+ *   `access_denied`, the user's Cancel, as "Sign-in was cancelled")
  */
 export function readAuthorizationResponse(
   params: Record<string, unknown>,
@@ -43,6 +44,10 @@ export function readAuthorizationResponse(
     throw new AuthenticationError(
       'Authorization response validation failed: no iss parameter',
     );
+  }
+  if (params.error === 'access_denied') {
+    // the user pressed Cancel on the Palette login page (RFC 6749 4.1.2.1): shown as it is
+    throw new AuthenticationError('Sign-in was cancelled');
   }
   if (params.error !== undefined) {
     throw new AuthenticationError(

@@ -6,7 +6,7 @@
  */
 import { MockPalette, startMockPalette } from '@internal/mock-palette';
 import {
-  getGlobalTokenMap,
+  getProcessTokenStore,
   SpectroCloudTokenCache,
 } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import { JsonObject } from '@backstage/types';
@@ -215,7 +215,7 @@ async function expectSignedIn(res: request.Response): Promise<void> {
   expect(payload.error).toBeUndefined();
   expect(payload.response.profile.email).toBe(ALICE);
   expect(cookie(res, SPECTROCLOUD_API_TOKEN_COOKIE)).toBeDefined();
-  expect(getGlobalTokenMap().get(ALICE)?.token).toBe(
+  expect(getProcessTokenStore().get(ALICE)?.token).toBe(
     payload.response.providerInfo.accessToken,
   );
 }

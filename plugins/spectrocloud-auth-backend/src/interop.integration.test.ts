@@ -5,7 +5,7 @@
  * stock login and consent pages. No Palette session token exists there, so the sign-in succeeds
  * without one (nothing cached or cookied for the Palette API), as designed.
  */
-import { getGlobalTokenMap } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { getProcessTokenStore } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import request from 'supertest';
 import { SPECTROCLOUD_API_TOKEN_COOKIE } from './index';
@@ -135,7 +135,7 @@ describe('interop with oidc-provider (OpenID-certified OP)', () => {
     expect(accessToken).toBe('');
     expect(cookie(res, SPECTROCLOUD_API_TOKEN_COOKIE)).toBeUndefined();
     expect(cookiesSetWithValue(res, [REFRESH_COOKIE])).toHaveLength(1);
-    expect([...getGlobalTokenMap().keys()]).toEqual([]);
+    expect(getProcessTokenStore().size).toBe(0);
     expect(logLines.join('\n')).toContain('Palette returned no session token');
 
     // the session refreshes from the sealed cookie without the OP

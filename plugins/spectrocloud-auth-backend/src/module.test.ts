@@ -217,7 +217,8 @@ describe('spectrocloud provider (integration)', () => {
     ).resolves.toBeUndefined();
   });
 
-  it('refuses mallory (not in the catalog) without a cookie or cache entry', async () => {
+  it('refuses mallory (not in the catalog) without a cookie or cache entry, logging one info line', async () => {
+    logLines.length = 0;
     const { frame, payload } = await signIn('mallory@example.com');
     expect(frame.status).toBe(200);
     expect(payload.error.message).toContain(
@@ -228,6 +229,13 @@ describe('spectrocloud provider (integration)', () => {
     await expect(
       tokenCache.getSessionTokenByEmail('mallory@example.com'),
     ).resolves.toBeUndefined();
+    const refusals = logLines.filter(l => l.includes('sign-in refused'));
+    expect(refusals).toEqual([
+      expect.stringMatching(
+        /^info SpectroCloud sign-in refused: no User entity in the catalog matches the Palette identity /,
+      ),
+    ]);
+    expect(refusals[0]).not.toMatch(/mallory|eyJ/i);
   });
 
   it('works when Palette delivers the session token as the authorization code', async () => {

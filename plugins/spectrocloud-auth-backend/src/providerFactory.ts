@@ -59,10 +59,26 @@ export type AfterSignIn = (
   signInResult: BackstageSignInResult,
 ) => Promise<void>;
 
-/** Runs when a sign-in resolver threw (the sign-in is refused). */
+/** Runs when a sign-in resolver threw `error` (the sign-in is refused). */
 export type SignInRefused = (
   info: SignInInfo<SpectroCloudSignInResult>,
+  error: unknown,
 ) => Promise<void>;
+
+/**
+ * Why a sign-in resolver refused, for the log: from the error's name only (resolver messages may
+ * carry the email).
+ */
+function refusalReason(error: unknown): string {
+  const name = error instanceof Error ? error.name : typeof error;
+  if (name === 'NotFoundError') {
+    return 'no User entity in the catalog matches the Palette identity';
+  }
+  if (name === 'NotAllowedError') {
+    return 'the sign-in resolver does not allow this user';
+  }
+  return `the sign-in resolver failed (${name})`;
+}
 
 /**
  * Wraps a resolver so that `after` runs once it returned, and `refused` (errors ignored) when it
@@ -80,6 +96,7 @@ function wrapSignInResolver<TResult>(
     } catch (error) {
       await refused?.(
         info as unknown as SignInInfo<SpectroCloudSignInResult>,
+        error,
       ).catch(() => undefined);
       throw error;
     }
@@ -218,8 +235,10 @@ export function createSpectroCloudProviderFactory(
     }
   };
 
-  // A refused sign-in ends its unbound record now (else it would expire within 10 minutes).
-  const refused: SignInRefused = async info => {
+  // A refused sign-in is logged (reason only: no email, no token) and ends its unbound record now
+  // (else it would expire within 10 minutes).
+  const refused: SignInRefused = async (info, error) => {
+    logger?.info(`SpectroCloud sign-in refused: ${refusalReason(error)}`);
     const record = (info.result as Partial<SpectroCloudAuthenticatorResult>)
       .sessionRecord;
     if (record) {

@@ -9,7 +9,6 @@
  * Heap figures after a forced GC need --expose-gc (the root script passes it).
  */
 /* eslint-disable no-console */
-import { getGlobalTokenMap } from '../src/globalTokenMap';
 import { InProcessTokenStore } from '../src/InProcessTokenStore';
 import { setProcessTokenStore, storeSessionToken } from '../src/seedApi';
 
@@ -57,7 +56,7 @@ for (let n = 0; n < calls; n++) {
 }
 const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
 const after = heap(`after ${calls.toLocaleString('en')} calls`);
-const size = getGlobalTokenMap().size;
+const size = store.size;
 
 console.log(`in-process tier size         ${size} (maxEntries ${maxEntries})`);
 console.log(

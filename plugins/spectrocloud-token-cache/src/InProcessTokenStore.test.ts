@@ -35,7 +35,7 @@ describe('InProcessTokenStore', () => {
 
     nowMs = T0 + 900_000;
     expect(store.get('alice@example.com')).toBeUndefined();
-    expect(getGlobalTokenMap().has('alice@example.com')).toBe(false);
+    expect(store.size).toBe(0);
   });
 
   it('normalises emails on write and read', () => {
@@ -43,7 +43,7 @@ describe('InProcessTokenStore', () => {
     store.set('  Alice@Example.COM ', 'token-a', T0_SECONDS + 60);
     expect(store.get('alice@example.com')?.token).toBe('token-a');
     expect(store.get('ALICE@example.com')?.token).toBe('token-a');
-    expect([...getGlobalTokenMap().keys()]).toEqual(['alice@example.com']);
+    expect(store.size).toBe(1);
   });
 
   it('does not store a token that is already expired, and drops the older one', () => {
@@ -108,24 +108,62 @@ describe('InProcessTokenStore', () => {
     }
   });
 
-  it('writes the compatibility map read by the published spectrocloud-backend plugin', () => {
+  it('keeps its entries private by default: nothing on globalThis', () => {
+    delete (globalThis as any)[GLOBAL_TOKEN_CACHE_KEY];
     const store = newStore();
-    store.set('Alice@Example.com', 'token-a', T0_SECONDS + 900);
-    const map = (globalThis as any)[GLOBAL_TOKEN_CACHE_KEY];
-    expect(map).toBeInstanceOf(Map);
-    expect(map.get('alice@example.com')).toEqual({
-      token: 'token-a',
-      expiresAt: T0_SECONDS + 900,
-    });
+    store.set('alice@example.com', 'token-a', T0_SECONDS + 900);
+    expect((globalThis as any)[GLOBAL_TOKEN_CACHE_KEY]).toBeUndefined();
+    expect(store.get('alice@example.com')?.token).toBe('token-a');
   });
 
-  it('reads entries written to the compatibility map by another copy of the package', () => {
-    const store = newStore();
-    getGlobalTokenMap().set('bob@example.com', {
-      token: 'token-b',
-      expiresAt: T0_SECONDS + 30,
+  describe('with legacyGlobalMap: true', () => {
+    const newLegacyStore = () => {
+      const store = new InProcessTokenStore({
+        sweepIntervalMs: 0,
+        now: () => nowMs,
+        legacyGlobalMap: true,
+      });
+      stores.push(store);
+      return store;
+    };
+
+    it('writes the map the published spectrocloud-backend plugin reads, found by the email as the caller spells it', () => {
+      const store = newLegacyStore();
+      store.set('Alice@Example.com', 'token-a', T0_SECONDS + 900);
+      const map = (globalThis as any)[GLOBAL_TOKEN_CACHE_KEY];
+      expect(map).toBeInstanceOf(Map);
+      expect([...map.keys()]).toEqual(['alice@example.com']);
+      // the published plugin's lookup: cache.get(email) with the header value as received
+      for (const asSent of ['alice@example.com', 'Alice@Example.com']) {
+        expect(map.get(asSent)).toEqual({
+          token: 'token-a',
+          expiresAt: T0_SECONDS + 900,
+        });
+      }
+      expect(map.get('bob@example.com')).toBeUndefined();
+      // ...and its removal of an expired entry
+      expect(map.delete('ALICE@example.com')).toBe(true);
+      expect(store.get('alice@example.com')).toBeUndefined();
     });
-    expect(store.get('bob@example.com')?.token).toBe('token-b');
+
+    it('takes over a plain Map another library put there first, keeping its entries', () => {
+      const plain = new Map([
+        ['Bob@Example.com', { token: 'token-b', expiresAt: T0_SECONDS + 30 }],
+      ]);
+      (globalThis as any)[GLOBAL_TOKEN_CACHE_KEY] = plain;
+      const store = newLegacyStore();
+      expect(store.get('bob@example.com')?.token).toBe('token-b');
+      expect((globalThis as any)[GLOBAL_TOKEN_CACHE_KEY]).not.toBe(plain);
+    });
+
+    it('reads entries written to the map by another copy of the package', () => {
+      const store = newLegacyStore();
+      getGlobalTokenMap().set('bob@example.com', {
+        token: 'token-b',
+        expiresAt: T0_SECONDS + 30,
+      });
+      expect(store.get('bob@example.com')?.token).toBe('token-b');
+    });
   });
 
   it('delete removes the token of the normalised email', () => {

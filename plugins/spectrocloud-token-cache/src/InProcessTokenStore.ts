@@ -13,6 +13,12 @@ export interface InProcessTokenStoreOptions {
   sweepIntervalMs?: number;
   /** Clock in epoch MILLISECONDS, for tests. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Keep the entries in the process-wide `globalThis.__SPECTROCLOUD_TOKEN_CACHE__` map that the
+   * published spectrocloud-backend plugin reads (config `spectrocloud.tokenCache.legacyGlobalMap`).
+   * Default `false`: a map private to this store, invisible to other code in the process.
+   */
+  legacyGlobalMap?: boolean;
 }
 
 /**
@@ -27,9 +33,9 @@ export const DEFAULT_MAX_ENTRIES = 10_000;
 export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * The in-process tier: session tokens in the process-wide compatibility map, bounded by a
- * maximum entry count (least recently used evicted first) and swept of expired entries on an
- * unref'd timer. It is the compatibility view behind the seed API and
+ * The in-process tier: session tokens by normalised email, bounded by a maximum entry count
+ * (least recently used evicted first) and swept of expired entries on an unref'd timer. It is the
+ * compatibility view behind the seed API and, with `legacyGlobalMap: true`, behind
  * `globalThis.__SPECTROCLOUD_TOKEN_CACHE__`: the session store keeps each email's entry equal to
  * the token of its newest live session on this process's view.
  *
@@ -38,7 +44,7 @@ export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
  * @public
  */
 export class InProcessTokenStore {
-  readonly #entries = getGlobalTokenMap();
+  readonly #entries: Map<string, SessionTokenEntry>;
   readonly #maxEntries: number;
   readonly #now: () => number;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -50,6 +56,9 @@ export class InProcessTokenStore {
       throw new RangeError('maxEntries must be a positive integer');
     }
     this.#maxEntries = maxEntries;
+    this.#entries = options.legacyGlobalMap
+      ? getGlobalTokenMap()
+      : new Map<string, SessionTokenEntry>();
     this.#now = options.now ?? Date.now;
     const sweepIntervalMs =
       options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
@@ -123,6 +132,11 @@ export class InProcessTokenStore {
       }
     }
     return removed;
+  }
+
+  /** Removes every entry. */
+  clear(): void {
+    this.#entries.clear();
   }
 
   /** Stops the sweep timer (the entries stay). */

@@ -13,13 +13,17 @@ function read(tokenCache: object) {
 }
 
 describe('readTokenCacheSettings', () => {
-  it('leaves the shared tier off by default', () => {
-    expect(readTokenCacheSettings(new ConfigReader({}))).toEqual({});
+  it('leaves the shared tier and the legacy global map off by default', () => {
+    expect(readTokenCacheSettings(new ConfigReader({}))).toEqual({
+      legacyGlobalMap: false,
+    });
     expect(read({ maxEntries: 5, sweepIntervalSeconds: 2 })).toEqual({
       maxEntries: 5,
       sweepIntervalMs: 2000,
+      legacyGlobalMap: false,
       shared: undefined,
     });
+    expect(read({ legacyGlobalMap: true }).legacyGlobalMap).toBe(true);
   });
 
   it('decodes base64 and base64url keys, with defaults for the rest', () => {

@@ -28,6 +28,8 @@ export interface TokenCacheSettings {
   maxEntries?: number;
   /** In MILLISECONDS. */
   sweepIntervalMs?: number;
+  /** `spectrocloud.tokenCache.legacyGlobalMap`: publish the in-process view on `globalThis`. */
+  legacyGlobalMap: boolean;
   /** Present when `spectrocloud.tokenCache.shared` is `true`. */
   shared?: SharedTierSettings;
 }
@@ -97,11 +99,12 @@ function readShared(config: Config): SharedTierSettings {
 export function readTokenCacheSettings(root: Config): TokenCacheSettings {
   const config = root.getOptionalConfig(PREFIX);
   if (!config) {
-    return {};
+    return { legacyGlobalMap: false };
   }
   const sweepSeconds = config.getOptionalNumber('sweepIntervalSeconds');
   return {
     maxEntries: config.getOptionalNumber('maxEntries'),
+    legacyGlobalMap: config.getOptionalBoolean('legacyGlobalMap') ?? false,
     sweepIntervalMs:
       sweepSeconds === undefined ? undefined : sweepSeconds * 1000,
     shared: config.getOptionalBoolean('shared')

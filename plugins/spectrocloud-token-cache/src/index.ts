@@ -40,6 +40,11 @@ export type { KeyValueStore } from './sessions/keyValue';
 export type { SharedCacheConnection } from './shared/ResilientSharedCache';
 export { getSessionTokenForRequest } from './getSessionTokenForRequest';
 export type { UserSessionToken } from './getSessionTokenForRequest';
+export {
+  requireSessionTokenForRequest,
+  SpectroCloudSessionRequiredError,
+} from './sessionRequired';
+export { spectroCloudVerifiedEmailHeaderModule } from './verifiedEmailHeaderModule';
 export { spectroCloudTokenCacheServiceRef } from './serviceRef';
 export { withDeadline } from './outbound/deadline';
 export {

@@ -10,7 +10,15 @@ import {
 
 describe('seed API', () => {
   const nowSeconds = () => Math.floor(Date.now() / 1000);
-  beforeEach(() => getGlobalTokenMap().clear());
+  // The seed API over a store that publishes the compatibility map (`legacyGlobalMap: true`).
+  const original = getProcessTokenStore();
+  beforeEach(() => {
+    getGlobalTokenMap().clear();
+    setProcessTokenStore(
+      new InProcessTokenStore({ sweepIntervalMs: 0, legacyGlobalMap: true }),
+    );
+  });
+  afterAll(() => setProcessTokenStore(original));
 
   it('stores and reads a token by normalised email (expiresAt in epoch seconds)', () => {
     storeSessionToken(
@@ -50,6 +58,7 @@ describe('seed API', () => {
     const limited = new InProcessTokenStore({
       maxEntries: 2,
       sweepIntervalMs: 0,
+      legacyGlobalMap: true,
     });
     const previous = getProcessTokenStore();
     setProcessTokenStore(limited);

@@ -24,7 +24,7 @@ export function getProcessTokenStore(): InProcessTokenStore {
 
 /**
  * Replaces the process-wide store, e.g. to apply configured limits. The old store's timer stops;
- * entries live in the shared compatibility map and stay.
+ * its entries stay visible only when both stores use the global map (`legacyGlobalMap: true`).
  * @public
  */
 export function setProcessTokenStore(store: InProcessTokenStore): void {

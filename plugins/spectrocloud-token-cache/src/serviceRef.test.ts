@@ -8,7 +8,7 @@ import {
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { randomBytes } from 'node:crypto';
 import { getGlobalTokenMap } from './globalTokenMap';
-import { getSessionTokenByEmail } from './seedApi';
+import { getProcessTokenStore, getSessionTokenByEmail } from './seedApi';
 import { spectroCloudTokenCacheServiceRef } from './serviceRef';
 import { SpectroCloudTokenCache } from './types';
 
@@ -98,6 +98,43 @@ describe('spectroCloudTokenCacheServiceRef', () => {
     await backend.stop();
   });
 
+  it('keeps the global compatibility map empty by default, and warns nothing about it', async () => {
+    const { backend, auth, warn } = await startWithCache();
+    await auth.storeSessionToken({
+      email: 'alice@example.com',
+      token: 'palette-session-a',
+      expiresAt: Math.floor(Date.now() / 1000) + 900,
+      userEntityRef: 'user:default/alice',
+    });
+    expect(getGlobalTokenMap().get('alice@example.com')).toBeUndefined();
+    expect(getSessionTokenByEmail('alice@example.com')).toBe(
+      'palette-session-a',
+    );
+    expect(warn).not.toHaveBeenCalled();
+    await backend.stop();
+  });
+
+  it('with legacyGlobalMap: true, publishes the map and logs one warning at startup', async () => {
+    const { backend, auth, warn } = await startWithCache({
+      spectrocloud: { tokenCache: { legacyGlobalMap: true } },
+    });
+    await auth.storeSessionToken({
+      email: 'alice@example.com',
+      token: 'palette-session-a',
+      expiresAt: Math.floor(Date.now() / 1000) + 900,
+      userEntityRef: 'user:default/alice',
+    });
+    expect(getGlobalTokenMap().get('Alice@Example.com')?.token).toBe(
+      'palette-session-a',
+    );
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0][0]).toContain(
+      'spectrocloud.tokenCache.legacyGlobalMap is on',
+    );
+    expect(warn.mock.calls[0][0]).not.toContain('alice');
+    await backend.stop();
+  });
+
   it('bounds the in-process view by spectrocloud.tokenCache.maxEntries', async () => {
     const { backend, auth } = await startWithCache({
       spectrocloud: { tokenCache: { maxEntries: 2 } },
@@ -110,7 +147,7 @@ describe('spectroCloudTokenCacheServiceRef', () => {
         expiresAt: exp,
       });
     }
-    expect(getGlobalTokenMap().size).toBe(2);
+    expect(getProcessTokenStore().size).toBe(2);
     expect(getSessionTokenByEmail('u1@example.com')).toBeUndefined();
     expect(getSessionTokenByEmail('u3@example.com')).toBe('t3');
     await backend.stop();

@@ -29,7 +29,16 @@ function createTokenCache(
   const store = new InProcessTokenStore({
     maxEntries: settings.maxEntries,
     sweepIntervalMs: settings.sweepIntervalMs,
+    legacyGlobalMap: settings.legacyGlobalMap,
   });
+  if (settings.legacyGlobalMap) {
+    logger.warn(
+      'SpectroCloud token cache: spectrocloud.tokenCache.legacyGlobalMap is on: every Palette ' +
+        'session token of this process is readable at globalThis.__SPECTROCLOUD_TOKEN_CACHE__ by ' +
+        'email, and plugins that take that email from a request header hand any signed-in user ' +
+        "another user's token; see the token cache README",
+    );
+  }
   let kv: KeyValueStore;
   if (settings.shared) {
     const connector = cacheManagerConnector(config, settings.shared.namespace);
@@ -70,7 +79,9 @@ function createTokenCache(
  *
  * @remarks
  * The default factory reads `spectrocloud.tokenCache` (see the package README and `config.d.ts`):
- * `maxEntries` (default 10000) and `sweepIntervalSeconds` (default 60) of the in-process view
+ * `maxEntries` (default 10000), `sweepIntervalSeconds` (default 60) and `legacyGlobalMap` (default `false`;
+ * when `true` the view is published at `globalThis.__SPECTROCLOUD_TOKEN_CACHE__` and one warning is
+ * logged at startup) of the in-process view
  * (installed as the process-wide store behind the synchronous seed API); the session records live
  * in process, or, when `shared: true`, encrypted in the shared store configured under
  * `backend.cache` (memory, redis, valkey, memcache, ...) with `encryptionKeys`, `keyHashSecret`,

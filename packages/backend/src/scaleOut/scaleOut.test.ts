@@ -65,12 +65,17 @@ function cookiesWithValue(setCookies: string[]): string[] {
     .filter(pair => pair.slice(pair.indexOf('=') + 1) !== '');
 }
 
+/** Status of the demo's projects call; `401 re-auth` for the "sign in again" signal. */
 async function projectsOn(base: string, backstageToken: string) {
   const res = await fetch(`${base}/api/spectrocloud-demo/projects`, {
     headers: { Authorization: `Bearer ${backstageToken}` },
     signal: AbortSignal.timeout(30_000),
   });
-  return { status: res.status, body: await res.json() };
+  const reAuth = res.headers.get('x-spectrocloud-reauth-required') === 'true';
+  return {
+    status: reAuth ? `${res.status} re-auth` : res.status,
+    body: await res.json(),
+  };
 }
 
 describeWithServices('several backend instances (scale-out)', () => {
@@ -307,8 +312,12 @@ describeWithServices('several backend instances (scale-out)', () => {
       expect(JSON.stringify(refresh.body)).not.toContain('eyJ');
     }
     // and the Palette token is gone from every lookup
-    expect((await projectsOn(a!.url, alice.backstageToken!)).status).toBe(404);
-    expect((await projectsOn(b!.url, alice.backstageToken!)).status).toBe(404);
+    expect((await projectsOn(a!.url, alice.backstageToken!)).status).toBe(
+      '401 re-auth',
+    );
+    expect((await projectsOn(b!.url, alice.backstageToken!)).status).toBe(
+      '401 re-auth',
+    );
   });
 
   it('(2) after logout on A, B no longer serves the token it used before', async () => {
@@ -317,12 +326,19 @@ describeWithServices('several backend instances (scale-out)', () => {
     // B uses the token first (any in-process copy would be made now)
     expect((await projectsOn(b!.url, bob.backstageToken!)).status).toBe(200);
     expect((await authCall(a!.url, 'logout', bob.jar)).status).toBe(200);
-    const statuses = [];
+    const statuses: Array<number | string> = [];
     for (let i = 0; i < 4; i++) {
       statuses.push((await projectsOn(proxy!.url, bob.backstageToken!)).status);
     }
-    expect(statuses).toEqual([404, 404, 404, 404]);
-    expect((await projectsOn(b!.url, bob.backstageToken!)).status).toBe(404);
+    expect(statuses).toEqual([
+      '401 re-auth',
+      '401 re-auth',
+      '401 re-auth',
+      '401 re-auth',
+    ]);
+    expect((await projectsOn(b!.url, bob.backstageToken!)).status).toBe(
+      '401 re-auth',
+    );
   });
 
   it('(3) a renewal is done once across instances, and every instance serves the renewed token', async () => {
@@ -481,8 +497,10 @@ describeWithServices('several backend instances (scale-out)', () => {
     expect(
       refreshWhileDown.setCookies.filter(c => c.includes('refresh-token=;')),
     ).toEqual([]);
-    // Palette lookups answer a clean 404 (never a token the store may have ended meanwhile)
-    expect((await projectsOn(b!.url, before.backstageToken!)).status).toBe(404);
+    // Palette lookups answer "sign in again" (never a token the store may have ended meanwhile)
+    expect((await projectsOn(b!.url, before.backstageToken!)).status).toBe(
+      '401 re-auth',
+    );
     expect(a!.output().split(OUTAGE_WARNING).length - 1).toBe(1);
 
     // Redis is back (empty: no persistence, so earlier sessions are gone). No restart needed.

@@ -1,6 +1,6 @@
 import type { MockPalette } from '@internal/mock-palette';
 import {
-  getGlobalTokenMap,
+  getProcessTokenStore,
   SpectroCloudTokenCache,
 } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import request from 'supertest';
@@ -101,7 +101,7 @@ export async function expectNothingCachedOrCookied(
   expect(
     cookiesSetWithValue(res, [SPECTROCLOUD_API_TOKEN_COOKIE, REFRESH_COOKIE]),
   ).toEqual([]);
-  expect([...getGlobalTokenMap().keys()]).toEqual([]);
+  expect(getProcessTokenStore().size).toBe(0);
   for (const ref of USER_REFS) {
     await expect(tokenCache.getSessionTokenForUser(ref)).resolves.toBe(
       undefined,

@@ -11,7 +11,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { MockPalette } from '@internal/mock-palette';
 import { JsonObject } from '@backstage/types';
 import {
-  getGlobalTokenMap,
+  getProcessTokenStore,
   SpectroCloudTokenCache,
   spectroCloudTokenCacheServiceRef,
 } from '@terasky/backstage-plugin-spectrocloud-token-cache';
@@ -39,7 +39,7 @@ export async function forgetSessions(): Promise<void> {
       });
     }
   }
-  getGlobalTokenMap().clear();
+  getProcessTokenStore().clear();
 }
 
 /** A catalog `User` entity with `spec.profile.email`. */

@@ -3,6 +3,7 @@ import type {
   AuthProviderInfo,
   AuthRequestOptions,
   BackstageIdentityResponse,
+  FetchApi,
   OAuthApi,
   OAuthScope,
   ProfileInfo,
@@ -10,6 +11,8 @@ import type {
 } from '@backstage/core-plugin-api';
 import type { Observable } from '@backstage/types';
 import { spectroCloudIcon } from './icon';
+import { RenewableConnector } from './renewableConnector';
+import { SessionRecovery } from './sessionRecovery';
 import { readApiTokenCookie, usableApiToken } from './tokens';
 import type { SpectroCloudAuthApi } from './types';
 
@@ -83,19 +86,66 @@ export class SpectroCloudAuth implements SpectroCloudAuthApi, OAuthApi {
       provider = spectroCloudAuthProvider,
       defaultScopes = [...SPECTROCLOUD_DEFAULT_SCOPES],
     } = options;
+    const connector = RenewableConnector.forOptions({
+      discoveryApi,
+      oauthRequestApi,
+      configApi,
+      environment,
+      provider,
+      defaultScopes,
+    });
     return new SpectroCloudAuth(
-      OAuth2.create({
-        discoveryApi,
-        oauthRequestApi,
-        configApi,
-        environment,
-        provider,
-        defaultScopes,
-      }),
+      OAuth2.create({ authConnector: connector, defaultScopes }),
+      connector,
+      new Set(defaultScopes),
     );
   }
 
-  private constructor(private readonly oauth2: OAuth2) {}
+  private readonly recovery: SessionRecovery;
+
+  private constructor(
+    private readonly oauth2: OAuth2,
+    connector: RenewableConnector,
+    defaultScopes: Set<string>,
+  ) {
+    /** Lets the session manager take up the backend session as it is now (one refresh call). */
+    const adoptBackendSession = async () => {
+      connector.expireCurrentSession();
+      await oauth2.getAccessToken(undefined, { optional: true });
+    };
+    this.recovery = new SessionRecovery({
+      renewSilently: adoptBackendSession,
+      signIn: async () => {
+        // the standard sign-in request: the OAuthRequestApi dialog, then the popup
+        await connector.inner.createSession({ scopes: defaultScopes });
+        await adoptBackendSession();
+      },
+    });
+  }
+
+  /**
+   * Wraps `fetchApi` (e.g. `useApi(fetchApiRef)`) so that its calls heal a lost Palette session.
+   *
+   * @remarks
+   *
+   * When a response carries `X-SpectroCloud-ReAuth-Required: true` (sent by backend plugins
+   * through the token cache's `requireSessionTokenForRequest` with HTTP 401, and by the published
+   * `@terasky/backstage-plugin-spectrocloud-backend`), the wrapped `fetch`:
+   *
+   * 1. renews the session silently (a session refresh, `GET <auth>/spectrocloud/refresh`, no
+   *    popup) and sends the request again;
+   * 2. if the signal comes again, opens the standard sign-in request (the OAuthRequestApi dialog
+   *    with its "Log in" button, then the Palette popup) and sends the request once more.
+   *
+   * It never loops (at most three requests per call), and concurrent failing calls share one
+   * refresh and one sign-in request. It resolves to the last response (check `response.ok`; after
+   * a cancelled sign-in that is the response with the signal). `input` and `init` are sent again
+   * as given: use a body that can be sent twice (a string, not a stream). It never rejects
+   * because of the recovery itself; network errors of `fetchApi.fetch` pass through.
+   */
+  withSessionRecovery(fetchApi: FetchApi): FetchApi {
+    return this.recovery.wrap(fetchApi);
+  }
 
   /** Opens the sign-in flow unless a session exists (`OAuth2.signIn`). */
   signIn(): Promise<void> {

@@ -1,5 +1,6 @@
 import type {
   BackstageIdentityApi,
+  FetchApi,
   OpenIdConnectApi,
   ProfileInfoApi,
   SessionApi,
@@ -25,6 +26,8 @@ import type {
  *   `Authorization: <token>` of Palette REST calls, or `undefined`; it never
  *   opens a sign-in popup and never throws. See
  *   {@link SpectroCloudAuth.getSpectroCloudApiToken} for the lookup order.
+ * - `withSessionRecovery(fetchApi)`: a `fetchApi` that heals a lost Palette
+ *   session (silent refresh, then one sign-in request).
  *
  * @public
  */
@@ -38,4 +41,12 @@ export type SpectroCloudAuthApi = OpenIdConnectApi &
      * rejects, and never resolves to an RS256-signed JWT (the ID token).
      */
     getSpectroCloudApiToken(): Promise<string | undefined>;
+    /**
+     * `fetchApi` wrapped so that a response with `X-SpectroCloud-ReAuth-Required: true` (the
+     * backend has no Palette session for the user) is healed: a silent session refresh and one
+     * retry, then the standard sign-in request (dialog + popup) and one more retry. At most three
+     * requests per call, one refresh and one sign-in request for concurrent calls; resolves to the
+     * last response. See {@link SpectroCloudAuth.withSessionRecovery}.
+     */
+    withSessionRecovery(fetchApi: FetchApi): FetchApi;
   };

@@ -265,7 +265,10 @@ describe.each(Object.entries(modes))('SessionStore (%s)', (_, setup) => {
 describe('the compatibility map as a view of the newest live session per email', () => {
   it('follows sign-ins, renewals and logouts made through this process', async () => {
     getGlobalTokenMap().clear();
-    const view = new InProcessTokenStore({ sweepIntervalMs: 0 });
+    const view = new InProcessTokenStore({
+      sweepIntervalMs: 0,
+      legacyGlobalMap: true,
+    });
     const sessions = new SessionStore({
       kv: createMemoryKeyValueStore(1000),
       view,

@@ -111,15 +111,18 @@ describe('spectrocloud-demo backend plugin', () => {
     expect(res.text).not.toContain(ALICE_TOKEN);
   });
 
-  it('answers 404 JSON when no token is cached for the caller', async () => {
+  it('answers 401 with the re-auth signal when no session is cached for the caller', async () => {
     const app = await start();
-    const res = await request(app)
-      .get('/api/spectrocloud-demo/session?email=alice@example.com')
-      .set('Authorization', mockCredentials.user.header(BOB));
+    for (const path of ['session', 'projects']) {
+      const res = await request(app)
+        .get(`/api/spectrocloud-demo/${path}?email=alice@example.com`)
+        .set('Authorization', mockCredentials.user.header(BOB));
 
-    expect(res.status).toBe(404);
-    expect(res.body.error.name).toBe('NotFoundError');
-    expect(res.body.error.message).toContain(BOB);
+      expect(res.status).toBe(401);
+      expect(res.headers['x-spectrocloud-reauth-required']).toBe('true');
+      expect(res.body.error.name).toBe('SpectroCloudSessionRequiredError');
+      expect(res.text).not.toContain(ALICE_TOKEN);
+    }
   });
 
   it('refuses callers without user credentials', async () => {
@@ -161,9 +164,8 @@ describe('spectrocloud-demo backend plugin', () => {
       .set('Authorization', mockCredentials.user.header(ALICE));
 
     expect(res.status).toBe(401);
-    expect(res.body.error.message).toMatch(
-      /Palette rejected the session token/,
-    );
+    expect(res.headers['x-spectrocloud-reauth-required']).toBe('true');
+    expect(res.body.error.name).toBe('SpectroCloudSessionRequiredError');
     expect(res.text).not.toContain(ALICE_TOKEN);
   });
 

@@ -1,7 +1,7 @@
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
 import {
-  getSessionTokenForRequest,
+  requireSessionTokenForRequest,
+  SpectroCloudSessionRequiredError,
   SpectroCloudTokenCache,
 } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import express from 'express';
@@ -20,11 +20,15 @@ export interface SpectroCloudDemoRouterOptions {
 /**
  * Routes of the `spectrocloud-demo` plugin (mounted at `/api/spectrocloud-demo`):
  *
- * - `GET /session` -> `{ expiresAt /* epoch s *\/, expiresInSeconds }`; 404 when no Palette session
- *   token is cached for the caller. Never returns the token.
- * - `GET /projects` -> `{ items: [{ uid, name }] }` from Palette `GET /v1/projects`; 404 without a
- *   cached token, 401 when Palette rejects it, 502 when Palette is unreachable or answers badly,
- *   504 when it does not answer within the configured timeout.
+ * - `GET /session` -> `{ expiresAt /* epoch s *\/, expiresInSeconds }`. Never returns the token.
+ * - `GET /projects` -> `{ items: [{ uid, name }] }` from Palette `GET /v1/projects`; 502 when
+ *   Palette is unreachable or answers badly, 504 when it does not answer within the configured
+ *   timeout.
+ *
+ * Both answer 401 `SpectroCloudSessionRequiredError` with `X-SpectroCloud-ReAuth-Required: true`
+ * when the caller has no live Palette session (`requireSessionTokenForRequest`), and `/projects`
+ * also when Palette rejects the session token (ended at Palette): the frontend's fetch wrapper
+ * then renews the session or asks the user to sign in.
  *
  * Both take the user from the caller's Backstage user credentials (a service or missing credential
  * is refused by the framework) and look the token up by that user entity ref only.
@@ -35,22 +39,12 @@ export async function createSpectroCloudDemoRouter(
   const { httpAuth, logger, tokenCache, config } = options;
   const router = Router();
 
-  async function sessionTokenOf(req: express.Request) {
-    // The user comes from the verified Backstage credentials only (user principals only).
-    const { userEntityRef, entry } = await getSessionTokenForRequest(req, {
-      httpAuth,
-      tokenCache,
-    });
-    if (!entry) {
-      throw new NotFoundError(
-        `No Palette session is cached for ${userEntityRef}; sign in with SpectroCloud again`,
-      );
-    }
-    return { userEntityRef, entry };
-  }
+  // The user comes from the verified Backstage credentials only (user principals only).
+  const sessionTokenOf = (req: express.Request, res: express.Response) =>
+    requireSessionTokenForRequest(req, res, { httpAuth, tokenCache });
 
   router.get('/session', async (req, res) => {
-    const { entry } = await sessionTokenOf(req);
+    const { entry } = await sessionTokenOf(req, res);
     const now = Math.floor(Date.now() / 1000);
     res.json({
       expiresAt: entry.expiresAt,
@@ -59,7 +53,7 @@ export async function createSpectroCloudDemoRouter(
   });
 
   router.get('/projects', async (req, res) => {
-    const { userEntityRef, entry } = await sessionTokenOf(req);
+    const { userEntityRef, entry } = await sessionTokenOf(req, res);
     try {
       const items = await fetchPaletteProjects({
         apiUrl: config.apiUrl,
@@ -74,6 +68,12 @@ export async function createSpectroCloudDemoRouter(
       logger.warn(
         `Listing Palette projects for ${userEntityRef} failed: ${error.message}`,
       );
+      if (error.statusCode === 401) {
+        res.setHeader(SpectroCloudSessionRequiredError.headerName, 'true');
+        throw new SpectroCloudSessionRequiredError(
+          'Palette ended the session: sign in again',
+        );
+      }
       res.status(error.statusCode).json({
         error: { name: error.errorName, message: error.message },
         request: { method: req.method, url: req.originalUrl },

@@ -6,6 +6,8 @@ import useAsync from 'react-use/esm/useAsync';
 import { AsyncContent } from './AsyncContent';
 import { formatEpochSeconds } from './formatEpochSeconds';
 import { KeyValueTable } from './KeyValueTable';
+import { usePaletteSession } from './paletteSession';
+import { DemoRequestError } from '../SpectroCloudDemoClient';
 
 type IdTokenClaims = JwtPayload & { email?: string };
 
@@ -21,13 +23,14 @@ function describeTime(epochSeconds: number | undefined): string {
  */
 export function IdTokenClaimsCard() {
   const authApi = useApi(spectroCloudAuthApiRef);
+  const { reloadKey } = usePaletteSession();
   const state = useAsync(async () => {
     const idToken = await authApi.getIdToken({ optional: true });
     if (!idToken) {
-      throw new Error('There is no SpectroCloud ID token; sign in again');
+      throw new DemoRequestError('There is no SpectroCloud ID token', true);
     }
     return jwtDecode<IdTokenClaims>(idToken);
-  }, [authApi]);
+  }, [authApi, reloadKey]);
 
   return (
     <InfoCard title="ID token claims">

@@ -21,6 +21,9 @@ function renderPage(backend: (url: string) => Response) {
   const fetchImpl = jest.fn(async (input: RequestInfo | URL) =>
     backend(String(input instanceof Request ? input.url : input)),
   );
+  const getIdToken = jest.fn(async () => ID_TOKEN);
+  // the wrapper's own behaviour is tested in the plugin; here it passes calls through
+  const withSessionRecovery = jest.fn((fetchApi: unknown) => fetchApi);
   const signOut = jest.fn(async () => {});
   const identity = mockApis.identity({
     userEntityRef: 'user:default/alice',
@@ -31,12 +34,12 @@ function renderPage(backend: (url: string) => Response) {
   renderInTestApp(<SpectroCloudPage />, {
     apis: [
       [identityApiRef, Object.assign(identity, { signOut })],
-      [spectroCloudAuthApiRef, { getIdToken: async () => ID_TOKEN } as any],
+      [spectroCloudAuthApiRef, { getIdToken, withSessionRecovery } as any],
       mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
       mockApis.fetch({ baseImplementation: fetchImpl as typeof fetch }),
     ],
   });
-  return { fetchImpl, signOut };
+  return { fetchImpl, signOut, getIdToken, withSessionRecovery };
 }
 
 describe('SpectroCloudPage', () => {
@@ -103,15 +106,18 @@ describe('SpectroCloudPage', () => {
     await waitFor(() => expect(signOut).toHaveBeenCalledTimes(1));
   });
 
-  it('shows the backend errors visibly', async () => {
+  it('shows other backend errors as one plain line each: no stack trace, no JSON, no server paths', async () => {
     renderPage(url =>
       url.endsWith('/session')
-        ? json(404, {
+        ? json(500, {
             error: {
-              name: 'NotFoundError',
-              message: 'No Palette session is cached for user:default/alice',
+              name: 'Error',
+              message:
+                "ENOENT: no such file '/srv/backstage/packages/backend/x'",
+              stack:
+                'Error: ENOENT\n    at /srv/backstage/packages/backend/src/x.ts:1:1',
             },
-            response: { statusCode: 404 },
+            response: { statusCode: 500 },
           })
         : json(504, {
             error: {
@@ -124,17 +130,81 @@ describe('SpectroCloudPage', () => {
     );
 
     expect(
-      await screen.findByText(/Could not list the Palette projects/),
-    ).toBeInTheDocument();
-    expect(
       await screen.findByText(
-        /Palette API did not answer GET \/v1\/projects within 10000 ms/,
+        'Could not list the Palette projects: Palette API did not answer GET /v1/projects within 10000 ms',
       ),
     ).toBeInTheDocument();
     expect(
       await screen.findByText(
-        /No Palette session is cached for user:default\/alice/,
+        'Could not read the Palette session: The server could not complete the request (HTTP 500). Try again later.',
       ),
     ).toBeInTheDocument();
+    const page = document.body.textContent ?? '';
+    expect(page).not.toMatch(/\/srv\/|ENOENT|stack|Full Error as JSON/i);
+    expect(screen.queryByRole('button', { name: 'Sign in again' })).toBeNull();
+  });
+
+  it('after the wrapper could not heal a lost session: one plain message and "Sign in again", which reloads the cards', async () => {
+    let sessionLost = true;
+    const { getIdToken, withSessionRecovery } = renderPage(url => {
+      if (sessionLost) {
+        return new Response(
+          JSON.stringify({
+            error: {
+              name: 'SpectroCloudSessionRequiredError',
+              message: 'No SpectroCloud Palette session is active',
+              stack: 'at /srv/backstage/node_modules/x.js:1:1',
+            },
+          }),
+          {
+            status: 401,
+            headers: {
+              'Content-Type': 'application/json',
+              'X-SpectroCloud-ReAuth-Required': 'true',
+            },
+          },
+        );
+      }
+      return url.endsWith('/session')
+        ? json(200, { expiresAt: 1767229200, expiresInSeconds: 840 })
+        : json(200, { items: [{ uid: 'p1', name: 'payments' }] });
+    });
+
+    const button = await screen.findByRole('button', {
+      name: 'Sign in again',
+    });
+    expect(
+      screen.getAllByRole('button', { name: 'Sign in again' }),
+    ).toHaveLength(1);
+    expect(
+      screen.getByText(/Your SpectroCloud Palette session has ended/),
+    ).toBeInTheDocument();
+    expect(document.body.textContent).not.toMatch(
+      /\/srv\/|stack|Full Error as JSON|Could not/,
+    );
+    expect(withSessionRecovery).toHaveBeenCalled();
+
+    sessionLost = false;
+    fireEvent.click(button);
+    await waitFor(() =>
+      expect(getIdToken).toHaveBeenCalledWith({ instantPopup: true }),
+    );
+    const projects = await screen.findByRole('table', {
+      name: 'Palette projects',
+    });
+    expect(within(projects).getByText('payments')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Sign in again' })).toBeNull();
+  });
+
+  it('a declined sign-in (the fetch API could not get a Backstage token) also shows the one "Sign in again"', async () => {
+    renderPage(() => {
+      throw Object.assign(new Error('Login request rejected by user'), {
+        name: 'RejectedError',
+      });
+    });
+    expect(
+      await screen.findByRole('button', { name: 'Sign in again' }),
+    ).toBeInTheDocument();
+    expect(document.body.textContent).not.toMatch(/rejected|Could not/);
   });
 });
