@@ -15,7 +15,7 @@ import {
   SessionStoreUnavailableError,
   SpectroCloudSessions,
 } from '@terasky/backstage-plugin-spectrocloud-token-cache';
-import { jwtDecode } from 'jwt-decode';
+import { decodeJwt } from 'jose';
 import { calculatePKCECodeChallenge } from 'oauth4webapi';
 import {
   normalizeScope,
@@ -302,7 +302,7 @@ export function createSpectroCloudAuthenticator(
         });
         // The ID token was verified at sign-in; the record (encrypted in a shared store) kept it.
         const profile = profileFromClaims(
-          jwtDecode<Record<string, unknown>>(current.idToken),
+          decodeJwt(current.idToken),
           ctx.settings,
         );
         return buildAuthenticatorResult({

@@ -19,7 +19,7 @@ import {
 } from '@backstage/plugin-auth-node';
 import { SpectroCloudTokenCache } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import { Request, Response } from 'express';
-import { jwtDecode } from 'jwt-decode';
+import { decodeJwt } from 'jose';
 import { clearApiTokenCookie, setApiTokenCookie } from './apiTokenCookie';
 import { createSpectroCloudAuthenticator } from './authenticator';
 import { DEFAULT_SESSION_DURATION_SECONDS } from './config';
@@ -132,7 +132,7 @@ function withDefaultSessionDuration(config: Config): Config {
 
 function subjectOf(backstageToken: string): string | undefined {
   try {
-    const { sub } = jwtDecode<{ sub?: unknown }>(backstageToken);
+    const { sub } = decodeJwt(backstageToken);
     return typeof sub === 'string' && sub ? sub : undefined;
   } catch {
     return undefined;
