@@ -83,7 +83,7 @@ export class SessionStore implements SpectroCloudSessions {
       await this.#removeFromIndex('user', record.userEntityRef, id);
     }
     await this.#addToIndexes(bound);
-    await this.#updateView(bound.email);
+    this.#viewNewest(bound);
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
@@ -126,7 +126,7 @@ export class SessionStore implements SpectroCloudSessions {
         };
         await this.#writeRecord(updated);
         await this.#addToIndexes(updated);
-        await this.#updateView(updated.email);
+        this.#viewNewest(updated);
         return await this.get(id);
       } finally {
         await this.#releaseLock(lock, holder).catch(() => undefined);
@@ -324,6 +324,18 @@ export class SessionStore implements SpectroCloudSessions {
         }
       }),
     );
+  }
+
+  /**
+   * Makes the compatibility map's entry of its email the token of `record`, a live session just
+   * signed in or renewed: the user's newest one by definition, so the index is not read again
+   * (reading every session of the user on each sign-in was the costliest part of it).
+   */
+  #viewNewest(record: SessionRecord): void {
+    const token = record.sessionToken;
+    if (this.#view && token && token.expiresAt > this.#nowSeconds()) {
+      this.#view.set(record.email, token.token, token.expiresAt);
+    }
   }
 
   /** Makes the compatibility map's entry of `email` the newest live session's token. */
