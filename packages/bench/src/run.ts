@@ -4,8 +4,9 @@
  * Starts the mock Palette and three backends as separate processes (backendProcess.ts): `ours`
  * (this repository's module), `official` (@backstage/plugin-auth-backend-module-oidc-provider) and
  * `floor` (floorModule.ts: Backstage's pipeline with a provider that does no work), same config
- * shape, in-memory SQLite, LOG_LEVEL=warn. After a warm-up, each round measures every backend in
- * turn (the order rotates per round):
+ * shape, in-memory SQLite, LOG_LEVEL=warn. After a warm-up, each round measures every backend
+ * alternately in blocks (50 sign-ins or refreshes, 2 s of load; the order rotates per block), so
+ * that load from other processes on a shared machine hits all three alike:
  * - N sequential sign-ins (start → mock login → callback, no browser): callback and flow p50/p95;
  * - N sequential refreshes of one live session (p50), then `/refresh` throughput with autocannon
  *   (10 connections), and the backend's CPU time per refresh under that load;
@@ -14,7 +15,7 @@
  * absolute figures, and writes everything to bench-results/three-way-<time>.json. The
  * micro-benchmarks (micro.ts) run afterwards unless `--skip-micro`.
  *
- *   yarn bench                                  # 3 rounds, 300 sign-ins, 300 refreshes, 5 s load
+ *   yarn bench                                  # 3 rounds, 300 sign-ins, 300 refreshes, 6 s load
  *   yarn bench --rounds 5 --signins 500 --duration 10
  *   yarn bench --only ours,floor --cpu-prof /tmp/prof --skip-micro   # CPU profiles per backend
  */
@@ -45,7 +46,7 @@ const { values: flags } = parseArgs({
       type: 'string',
       default: process.env.BENCH_REFRESHES ?? '300',
     },
-    duration: { type: 'string', default: process.env.BENCH_DURATION ?? '5' },
+    duration: { type: 'string', default: process.env.BENCH_DURATION ?? '6' },
     connections: { type: 'string', default: '10' },
     only: { type: 'string', default: VARIANTS.join(',') },
     'cpu-prof': { type: 'string' },
@@ -139,65 +140,144 @@ function perUnit(calls: Calls, units: number): Calls {
   );
 }
 
-async function measure(
-  backend: Backend,
+/** Sign-ins and sequential refreshes run in blocks of this size, alternating the backends. */
+const BLOCK = 50;
+/** The /refresh load runs in slices of this many seconds, alternating the backends. */
+const LOAD_SLICE_S = 2;
+
+/** What one backend accumulates over the blocks of a round. */
+interface Tally {
+  timings: SignInTiming[];
+  signInCpuMs: number;
+  signInCalls: Calls;
+  sequential: number[];
+  loadRequests: number;
+  loadSeconds: number;
+  loadErrors: number;
+  loadCpuMs: number;
+  refreshCalls: Calls;
+  jar: CookieJar;
+  rss: number;
+}
+
+function addCalls(into: Calls, from: Calls): void {
+  for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
+}
+
+/**
+ * One round: every backend measured in alternating blocks (so that a burst of load from other
+ * processes on the machine hits all of them alike), the order rotating per block. Sign-ins, then
+ * sequential refreshes of the last session, then /refresh load in slices.
+ */
+async function measureRound(
+  backends: Backend[],
   palette: Child,
   sizes: { signIns: number; refreshes: number; durationS: number },
-): Promise<Measurement> {
-  const usage = () => backend.child.ask<Usage>('usage', 'usage');
+  round: number,
+): Promise<Map<Variant, Measurement>> {
+  const usage = (b: Backend) => b.child.ask<Usage>('usage', 'usage');
   const calls = () => palette.ask<Calls>('calls', 'calls');
   const reset = () => palette.ask('reset', 'reset');
+  const settle = () => new Promise(r => setTimeout(r, 300));
+  const tallies = new Map<Backend, Tally>(
+    backends.map(b => [
+      b,
+      {
+        timings: [],
+        signInCpuMs: 0,
+        signInCalls: {},
+        sequential: [],
+        loadRequests: 0,
+        loadSeconds: 0,
+        loadErrors: 0,
+        loadCpuMs: 0,
+        refreshCalls: {},
+        jar: new CookieJar(),
+        rss: 0,
+      },
+    ]),
+  );
+  const orderOf = (block: number) =>
+    backends.map((_, i) => backends[(i + block + round) % backends.length]);
+  const refreshUrl = (b: Backend) =>
+    `${b.authBase}/refresh?optional&env=development`;
 
-  await reset();
-  const u0 = await usage();
-  const timings: SignInTiming[] = [];
-  let jar = new CookieJar();
-  for (let i = 0; i < sizes.signIns; i++) {
-    jar = new CookieJar();
-    timings.push(await signIn(backend.authBase, jar, ALICE.uid));
+  for (let done = 0, block = 0; done < sizes.signIns; block++) {
+    const n = Math.min(BLOCK, sizes.signIns - done);
+    for (const b of orderOf(block)) {
+      const t = tallies.get(b)!;
+      await reset();
+      const u0 = await usage(b);
+      for (let i = 0; i < n; i++) {
+        t.jar = new CookieJar();
+        t.timings.push(await signIn(b.authBase, t.jar, ALICE.uid));
+      }
+      t.signInCpuMs += (await usage(b)).cpuMs - u0.cpuMs;
+      addCalls(t.signInCalls, await calls());
+    }
+    done += n;
   }
-  const u1 = await usage();
-  const signInCalls = await calls();
-
-  await reset();
-  const refreshUrl = `${backend.authBase}/refresh?optional&env=development`;
-  const sequential: number[] = [];
-  for (let i = 0; i < sizes.refreshes; i++) {
-    sequential.push(await refreshOnce(refreshUrl, jar));
+  for (let done = 0, block = 0; done < sizes.refreshes; block++) {
+    const n = Math.min(BLOCK, sizes.refreshes - done);
+    for (const b of orderOf(block)) {
+      const t = tallies.get(b)!;
+      await reset();
+      for (let i = 0; i < n; i++) {
+        t.sequential.push(await refreshOnce(refreshUrl(b), t.jar));
+      }
+      addCalls(t.refreshCalls, await calls());
+    }
+    done += n;
   }
-  const u2 = await usage();
-  const load = await autocannon({
-    url: refreshUrl,
-    connections: CONNECTIONS,
-    duration: sizes.durationS,
-    headers: refreshHeaders(refreshUrl, jar),
-  });
-  const u3 = await usage();
-  // Requests still in flight when the load stopped reach the OP a moment later.
-  await new Promise(r => setTimeout(r, 300));
-  const refreshCalls = await calls();
-  const refreshCount = sizes.refreshes + load.requests.total;
+  for (let done = 0, slice = 0; done < sizes.durationS; slice++) {
+    const seconds = Math.min(LOAD_SLICE_S, sizes.durationS - done);
+    for (const b of orderOf(slice)) {
+      const t = tallies.get(b)!;
+      await reset();
+      const u0 = await usage(b);
+      const load = await autocannon({
+        url: refreshUrl(b),
+        connections: CONNECTIONS,
+        duration: seconds,
+        headers: refreshHeaders(refreshUrl(b), t.jar),
+      });
+      const u1 = await usage(b);
+      // Requests still in flight when the load stopped reach the OP a moment later.
+      await settle();
+      t.loadRequests += load.requests.total;
+      t.loadSeconds += load.duration || seconds;
+      t.loadErrors += load.non2xx + load.errors + load.timeouts;
+      t.loadCpuMs += u1.cpuMs - u0.cpuMs;
+      t.rss = u1.rss;
+      addCalls(t.refreshCalls, await calls());
+    }
+    done += seconds;
+  }
 
-  const callbacks = timings.map(t => t.callbackMs);
-  const flows = timings.map(t => t.flowMs);
-  return {
-    callbackP50: median(callbacks),
-    callbackP95: percentile(callbacks, 0.95),
-    flowP50: median(flows),
-    flowP95: percentile(flows, 0.95),
-    cpuMsPerSignIn: (u1.cpuMs - u0.cpuMs) / sizes.signIns,
-    opCallsPerSignIn: totalCalls(signInCalls) / sizes.signIns,
-    opCallsPerSignInByEndpoint: perUnit(signInCalls, sizes.signIns),
-    refreshSeqP50: median(sequential),
-    refreshSeqP95: percentile(sequential, 0.95),
-    refreshRps: load.requests.total / (load.duration || sizes.durationS),
-    refreshErrors: load.non2xx + load.errors + load.timeouts,
-    cpuMsPerRefreshUnderLoad:
-      (u3.cpuMs - u2.cpuMs) / Math.max(1, load.requests.total),
-    opCallsPerRefresh: totalCalls(refreshCalls) / refreshCount,
-    opCallsPerRefreshByEndpoint: perUnit(refreshCalls, refreshCount),
-    rssMiB: u3.rss / 1024 / 1024,
-  };
+  const result = new Map<Variant, Measurement>();
+  for (const [b, t] of tallies) {
+    const callbacks = t.timings.map(x => x.callbackMs);
+    const flows = t.timings.map(x => x.flowMs);
+    const refreshCount = t.sequential.length + t.loadRequests;
+    result.set(b.variant, {
+      callbackP50: median(callbacks),
+      callbackP95: percentile(callbacks, 0.95),
+      flowP50: median(flows),
+      flowP95: percentile(flows, 0.95),
+      cpuMsPerSignIn: t.signInCpuMs / t.timings.length,
+      opCallsPerSignIn: totalCalls(t.signInCalls) / t.timings.length,
+      opCallsPerSignInByEndpoint: perUnit(t.signInCalls, t.timings.length),
+      refreshSeqP50: median(t.sequential),
+      refreshSeqP95: percentile(t.sequential, 0.95),
+      refreshRps: t.loadRequests / t.loadSeconds,
+      refreshErrors: t.loadErrors,
+      cpuMsPerRefreshUnderLoad: t.loadCpuMs / Math.max(1, t.loadRequests),
+      opCallsPerRefresh: totalCalls(t.refreshCalls) / refreshCount,
+      opCallsPerRefreshByEndpoint: perUnit(t.refreshCalls, refreshCount),
+      rssMiB: t.rss / 1024 / 1024,
+    });
+  }
+  return result;
 }
 
 /** Ratios of ours to another variant: per metric, one value per round. */
@@ -252,28 +332,29 @@ async function main() {
           os.cpus().length
         } CPUs, Node ${process.version}`,
     );
-    for (const backend of backends) {
-      process.stdout.write(`warm-up ${backend.variant} ...`);
-      await measure(backend, palette, {
-        signIns: Math.min(50, SIGN_INS),
-        refreshes: Math.min(50, REFRESHES),
+    process.stdout.write('warm-up ...');
+    await measureRound(
+      backends,
+      palette,
+      {
+        signIns: Math.min(BLOCK, SIGN_INS),
+        refreshes: Math.min(BLOCK, REFRESHES),
         durationS: 1,
-      });
-      console.log(' done');
-    }
+      },
+      0,
+    );
+    console.log(' done');
     for (let round = 0; round < ROUNDS; round++) {
-      const order = backends.map(
-        (_, i) => backends[(i + round) % backends.length],
+      const measured = await measureRound(
+        backends,
+        palette,
+        { signIns: SIGN_INS, refreshes: REFRESHES, durationS: DURATION_S },
+        round,
       );
-      for (const backend of order) {
-        const m = await measure(backend, palette, {
-          signIns: SIGN_INS,
-          refreshes: REFRESHES,
-          durationS: DURATION_S,
-        });
-        results[backend.variant].push(m);
+      for (const [variant, m] of measured) {
+        results[variant].push(m);
         console.log(
-          `round ${round + 1} ${backend.variant.padEnd(
+          `round ${round + 1} ${variant.padEnd(
             8,
           )} refresh ${m.refreshRps.toFixed(
             0,
