@@ -120,3 +120,52 @@ export async function refreshOnce(url: string, jar: CookieJar) {
   if (res.status !== 200) throw new Error(`refresh answered ${res.status}`);
   return ms;
 }
+
+/**
+ * The OP's share of a callback, for reference: the mock login of a flow (not timed), then one
+ * authorization code exchange at `{issuer}/token` (client_secret_basic) timed the way our module
+ * makes it inside its callback. Resolves to MILLISECONDS.
+ */
+export async function opTokenRequest(
+  issuer: string,
+  client: { clientId: string; clientSecret: string },
+  userUid: string,
+): Promise<number> {
+  const redirectUri = 'http://127.0.0.1:9/callback';
+  const approve = await fetch(`${issuer}/auth/approve`, {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams({
+      client_id: client.clientId,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'openid profile email',
+      state: 'bench',
+      nonce: 'bench-nonce',
+      user: userUid,
+    }),
+  });
+  await approve.arrayBuffer();
+  const code = new URL(approve.headers.get('location')!).searchParams.get(
+    'code',
+  );
+  if (!code) throw new Error(`the mock login answered ${approve.status}`);
+  const t0 = performance.now();
+  const res = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(
+        `${client.clientId}:${client.clientSecret}`,
+      ).toString('base64')}`,
+    },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+    }),
+  });
+  await res.arrayBuffer();
+  const ms = since(t0);
+  if (res.status !== 200) throw new Error(`token answered ${res.status}`);
+  return ms;
+}

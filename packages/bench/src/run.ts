@@ -30,13 +30,14 @@ import { freePort } from '@internal/test-services';
 import { Child, forkChild } from './children';
 import {
   CookieJar,
+  opTokenRequest,
   refreshHeaders,
   refreshOnce,
   signIn,
   SignInTiming,
 } from './httpFlow';
 import { formatSpread, median, percentile, spread } from './stats';
-import { isVariant, providerIdOf, Variant, VARIANTS } from './variants';
+import { CLIENT, isVariant, providerIdOf, Variant, VARIANTS } from './variants';
 
 const { values: flags } = parseArgs({
   options: {
@@ -172,9 +173,10 @@ function addCalls(into: Calls, from: Calls): void {
 async function measureRound(
   backends: Backend[],
   palette: Child,
+  issuer: string,
   sizes: { signIns: number; refreshes: number; durationS: number },
   round: number,
-): Promise<Map<Variant, Measurement>> {
+): Promise<{ measured: Map<Variant, Measurement>; opTokenP50: number }> {
   const usage = (b: Backend) => b.child.ask<Usage>('usage', 'usage');
   const calls = () => palette.ask<Calls>('calls', 'calls');
   const reset = () => palette.ask('reset', 'reset');
@@ -201,6 +203,7 @@ async function measureRound(
     backends.map((_, i) => backends[(i + block + round) % backends.length]);
   const refreshUrl = (b: Backend) =>
     `${b.authBase}/refresh?optional&env=development`;
+  const opTimes: number[] = [];
 
   for (let done = 0, block = 0; done < sizes.signIns; block++) {
     const n = Math.min(BLOCK, sizes.signIns - done);
@@ -214,6 +217,10 @@ async function measureRound(
       }
       t.signInCpuMs += (await usage(b)).cpuMs - u0.cpuMs;
       addCalls(t.signInCalls, await calls());
+    }
+    // The OP's part of a callback, measured between the same blocks.
+    for (let i = 0; i < Math.min(10, n); i++) {
+      opTimes.push(await opTokenRequest(issuer, CLIENT, ALICE.uid));
     }
     done += n;
   }
@@ -277,7 +284,7 @@ async function measureRound(
       rssMiB: t.rss / 1024 / 1024,
     });
   }
-  return result;
+  return { measured: result, opTokenP50: median(opTimes) };
 }
 
 /** Ratios of ours to another variant: per metric, one value per round. */
@@ -319,6 +326,7 @@ async function main() {
   for (const variant of SELECTED) {
     backends.push(await startBackend(variant, issuer));
   }
+  const opTokenP50s: number[] = [];
   const results: Record<Variant, Measurement[]> = {
     ours: [],
     official: [],
@@ -336,6 +344,7 @@ async function main() {
     await measureRound(
       backends,
       palette,
+      issuer,
       {
         signIns: Math.min(BLOCK, SIGN_INS),
         refreshes: Math.min(BLOCK, REFRESHES),
@@ -345,12 +354,14 @@ async function main() {
     );
     console.log(' done');
     for (let round = 0; round < ROUNDS; round++) {
-      const measured = await measureRound(
+      const { measured, opTokenP50 } = await measureRound(
         backends,
         palette,
+        issuer,
         { signIns: SIGN_INS, refreshes: REFRESHES, durationS: DURATION_S },
         round,
       );
+      opTokenP50s.push(opTokenP50);
       for (const [variant, m] of measured) {
         results[variant].push(m);
         console.log(
@@ -423,6 +434,22 @@ async function main() {
       )}, per refresh ${JSON.stringify(last.opCallsPerRefreshByEndpoint)}`,
     );
   }
+  let callbackWithoutOp: ReturnType<typeof spread> | undefined;
+  if (SELECTED.includes('ours') && SELECTED.includes('floor')) {
+    callbackWithoutOp = spread(
+      results.ours.map(
+        (m, i) =>
+          (m.callbackP50 - opTokenP50s[i]) / results.floor[i].callbackP50,
+      ),
+    );
+    console.log(
+      `OP token request p50 (its part of our callback, timed directly): ${median(
+        opTokenP50s,
+      ).toFixed(2)} ms; our callback p50 less it ÷ floor: ${formatSpread(
+        callbackWithoutOp,
+      )}`,
+    );
+  }
 
   const outDir = resolve(REPO_ROOT, flags.out!);
   mkdirSync(outDir, { recursive: true });
@@ -449,6 +476,8 @@ async function main() {
           variants: SELECTED,
         },
         ratios,
+        opTokenRequestP50Ms: opTokenP50s,
+        callbackWithoutOpRatio: callbackWithoutOp,
         rounds: results,
       },
       null,
