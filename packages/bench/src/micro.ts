@@ -295,13 +295,15 @@ async function boundAfterSignIns() {
   const store = getProcessTokenStore();
   const held = store?.size ?? 0;
   const max = store?.maxEntries ?? 0;
-  const grown = (heapUsed() - before) / MiB;
+  const after = heapUsed();
   report({
     name: `heap after ${signIns.toLocaleString('en')} distinct sign-ins`,
-    value: Number(grown.toFixed(1)),
-    unit: `MiB (${held.toLocaleString(
+    value: Number((after / MiB).toFixed(1)),
+    unit: `MiB used (${((after - before) / MiB).toFixed(
+      1,
+    )} MiB more than before them; ${held.toLocaleString(
       'en',
-    )} held, maxEntries ${max.toLocaleString('en')})`,
+    )} in the view, maxEntries ${max.toLocaleString('en')})`,
     goal: 'bounded: held ≤ maxEntries',
     met: held <= max,
   });

@@ -12,12 +12,12 @@
  *   (10 connections), and the backend's CPU time per refresh under that load;
  * - OP calls per sign-in and per refresh, from the mock's counters.
  * It prints ours ÷ official and ours ÷ floor per metric (median and min–max over rounds) and the
- * absolute figures, and writes everything to bench-results/three-way-<time>.json. The
- * micro-benchmarks (micro.ts) run afterwards unless `--skip-micro`.
+ * absolute figures, and writes everything to bench-results/three-way-<time>.json. With `--micro`
+ * the micro-benchmarks (micro.ts, else `yarn bench:micro`) run afterwards.
  *
  *   yarn bench                                  # 3 rounds, 300 sign-ins, 300 refreshes, 6 s load
  *   yarn bench --rounds 5 --signins 500 --duration 10
- *   yarn bench --only ours,floor --cpu-prof /tmp/prof --skip-micro   # CPU profiles per backend
+ *   yarn bench --only ours,floor --cpu-prof /tmp/prof   # a CPU profile per backend
  */
 /* eslint-disable no-console */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -51,7 +51,7 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '10' },
     only: { type: 'string', default: VARIANTS.join(',') },
     'cpu-prof': { type: 'string' },
-    'skip-micro': { type: 'boolean', default: false },
+    micro: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-results' },
   },
 });
@@ -486,7 +486,7 @@ async function main() {
   );
   console.log(`\nwritten ${file}`);
 
-  if (!flags['skip-micro']) {
+  if (flags.micro) {
     const micro = forkChild(require.resolve('./micro.ts'), [], {
       execArgv: ['--expose-gc'],
     });
