@@ -1,3 +1,4 @@
+import type { AccessTokenStore } from './accessTokens';
 import type { AuthorizationCodeStore } from './authorizationCodes';
 import type { SigningKeys } from './keys';
 import type { SessionTokens } from './sessionTokens';
@@ -22,4 +23,5 @@ export interface MockPaletteContext {
   keys: SigningKeys;
   sessionTokens: SessionTokens;
   codes: AuthorizationCodeStore;
+  accessTokens: AccessTokenStore;
 }

@@ -390,6 +390,56 @@ describe('mock Palette OIDC provider', () => {
     }
   });
 
+  it('answers userinfo for an issued access token only', async () => {
+    const body = await (await exchange(await authorizeAlice())).json();
+    const userinfo = await fetch(`${palette.issuer}/userinfo`, {
+      headers: { authorization: `Bearer ${body.access_token}` },
+    });
+    expect(userinfo.status).toBe(200);
+    expect(await userinfo.json()).toEqual(
+      expect.objectContaining({
+        sub: decodeJwt(body.id_token).sub,
+        email: 'alice@example.com',
+        email_verified: true,
+      }),
+    );
+    const unknown = await fetch(`${palette.issuer}/userinfo`, {
+      headers: { authorization: 'Bearer not-issued' },
+    });
+    expect(unknown.status).toBe(401);
+    expect(palette.calls.userinfo).toBe(2);
+  });
+
+  it('accepts the refresh_token grant only when refreshTokenGrant is on', async () => {
+    const auth = {
+      authorization: basic(palette.clientId, palette.clientSecret),
+    };
+    const { refresh_token: sessionToken } = await (
+      await exchange(await authorizeAlice())
+    ).json();
+    palette.settings.refreshTokenGrant = true;
+    try {
+      const res = await postToken(
+        { grant_type: 'refresh_token', refresh_token: sessionToken },
+        auth,
+      );
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body.refresh_token).toBeUndefined();
+      const claims = decodeJwt(body.id_token);
+      expect(claims.email).toBe('alice@example.com');
+      expect(claims.nonce).toBeUndefined();
+      const forged = await postToken(
+        { grant_type: 'refresh_token', refresh_token: 'x.y.z' },
+        auth,
+      );
+      expect(forged.status).toBe(400);
+      expect((await forged.json()).error).toBe('invalid_grant');
+    } finally {
+      palette.settings.refreshTokenGrant = false;
+    }
+  });
+
   describe('signIdToken', () => {
     const claims = () => ({
       iss: palette.issuer,

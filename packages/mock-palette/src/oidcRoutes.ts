@@ -9,6 +9,7 @@ import { answerWithFault } from './faults';
 import { asyncHandler } from './http';
 import { renderErrorPage, renderLoginPage } from './loginPage';
 import { createTokenHandler } from './tokenRoute';
+import { fullName } from './users';
 
 const SCOPES = ['openid', 'profile', 'email'];
 const CLAIMS = [
@@ -38,7 +39,8 @@ function sendHtml(res: Response, status: number, html: string): void {
  * `ctx.settings`), `GET /auth` (login page, 400 HTML page for a
  * bad request, never a redirect), `POST /auth/approve` (302 to
  * `redirect_uri?code&state`, or `?error=access_denied&state` on Cancel) and
- * `POST /token`.
+ * `POST /token` and `GET /userinfo` (OIDC Core §5.3: `Authorization: Bearer
+ * <access token>` of a token response; 401 otherwise).
  */
 export function createOidcRouter(ctx: MockPaletteContext): Router {
   const router = Router();
@@ -54,6 +56,7 @@ export function createOidcRouter(ctx: MockPaletteContext): Router {
       authorization_endpoint: `${ctx.issuer}/auth`,
       token_endpoint: `${ctx.issuer}/token`,
       jwks_uri: `${ctx.issuer}/.well-known/jwks.json`,
+      userinfo_endpoint: `${ctx.issuer}/userinfo`,
       response_types_supported: ['code'],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: [ctx.settings.idTokenSigningAlg],
@@ -64,7 +67,9 @@ export function createOidcRouter(ctx: MockPaletteContext): Router {
       code_challenge_methods_supported: ['S256'],
       scopes_supported: SCOPES,
       claims_supported: CLAIMS,
-      grant_types_supported: ['authorization_code'],
+      grant_types_supported: ctx.settings.refreshTokenGrant
+        ? ['authorization_code', 'refresh_token']
+        : ['authorization_code'],
     });
   });
 
@@ -131,6 +136,29 @@ export function createOidcRouter(ctx: MockPaletteContext): Router {
   );
 
   router.post('/token', form, asyncHandler(createTokenHandler(ctx)));
+
+  router.get('/userinfo', (req, res) => {
+    ctx.calls.userinfo += 1;
+    const [scheme, token] = (req.headers.authorization ?? '').split(' ');
+    const user =
+      scheme?.toLowerCase() === 'bearer' && token
+        ? ctx.accessTokens.userOf(token)
+        : undefined;
+    res.set('Cache-Control', 'no-store');
+    if (!user) {
+      res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+      res.status(401).json({ error: 'invalid_token' });
+      return;
+    }
+    res.json({
+      sub: user.uid,
+      email: user.email,
+      email_verified: true,
+      given_name: user.givenName,
+      family_name: user.familyName,
+      name: fullName(user),
+    });
+  });
 
   return router;
 }

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
+import { AccessTokenStore } from './accessTokens';
 import { AuthorizationCodeStore } from './authorizationCodes';
 import {
   approveAuthorizationRequest,
@@ -27,6 +28,7 @@ function zeroCalls(): MockPaletteCalls {
     projects: 0,
     discovery: 0,
     jwks: 0,
+    userinfo: 0,
   };
 }
 
@@ -39,7 +41,8 @@ function checkSeconds(name: string, value: number): number {
 
 /**
  * Starts a mock SpectroCloud Palette tenant: an OIDC provider (discovery,
- * JWKS, HTML login page, authorization code + PKCE token endpoint) under
+ * JWKS, HTML login page, authorization code + PKCE token endpoint, userinfo;
+ * the refresh_token grant only with `refreshTokenGrant`) under
  * `/v1/oidc/tenant/<tenant>` and the Palette API slice `GET
  * /v1/auth/refresh/:token`, `GET /v1/users/me`, `GET /v1/projects` (see
  * docs/design.md). Listens on all interfaces, so both `localhost` and
@@ -94,12 +97,14 @@ export async function startMockPalette(
       refreshFault: 'none',
       omitKeyId: false,
       idTokenSigningAlg: 'RS256',
+      refreshTokenGrant: options.refreshTokenGrant ?? false,
     },
     calls: zeroCalls(),
     apiRequests: [],
     keys: await createSigningKeys(),
     sessionTokens: createSessionTokens(tenant),
     codes: new AuthorizationCodeStore(),
+    accessTokens: new AccessTokenStore(),
   };
 
   const server = createApp(ctx).listen(port);

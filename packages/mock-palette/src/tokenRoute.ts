@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { authenticateClient } from './clientAuthentication';
 import type { MockPaletteContext } from './context';
 import { sendOAuthError } from './http';
 import { verifyS256CodeVerifier } from './pkce';
-import { fullName } from './users';
+import { findUserByEmail, fullName, type DemoUser } from './users';
 
 function param(
   body: Record<string, unknown>,
@@ -22,7 +21,9 @@ function param(
  * is spent by its first use, even a failed one. Success: `{ access_token
  * (random, opaque), token_type: 'Bearer', expires_in (= ID token lifetime,
  * seconds), scope, id_token (RS256), refresh_token? (session token, only
- * with delivery 'refresh_token') }`.
+ * with delivery 'refresh_token') }`. With `settings.refreshTokenGrant` also
+ * the `refresh_token` grant (RFC 6749 section 6) with a valid session token:
+ * the same answer with a new ID token (no nonce) and no refresh_token.
  */
 export function createTokenHandler(ctx: MockPaletteContext) {
   return async (req: Request, res: Response): Promise<void> => {
@@ -39,6 +40,27 @@ export function createTokenHandler(ctx: MockPaletteContext) {
     const grantType = param(body, 'grant_type');
     if (!grantType) {
       sendOAuthError(res, 'invalid_request', 'Missing grant_type.');
+      return;
+    }
+    if (grantType === 'refresh_token' && ctx.settings.refreshTokenGrant) {
+      const claims = await ctx.sessionTokens.verify(
+        param(body, 'refresh_token') ?? '',
+      );
+      const user = claims && findUserByEmail(ctx.users, claims.email);
+      if (!user) {
+        sendOAuthError(
+          res,
+          'invalid_grant',
+          'The refresh token is unknown or expired.',
+        );
+        return;
+      }
+      await sendTokens(res, ctx, {
+        user,
+        clientId: client.clientId,
+        scope: 'openid profile email',
+        authTime: claims.iat,
+      });
       return;
     }
     if (grantType !== 'authorization_code') {
@@ -104,43 +126,65 @@ export function createTokenHandler(ctx: MockPaletteContext) {
       return;
     }
 
-    const { user } = grant;
-    const { settings } = ctx;
-    const now = Math.floor(Date.now() / 1000);
-    const idToken = await ctx.keys.sign(
-      {
-        iss: ctx.issuer,
-        sub: user.uid,
-        aud: client.clientId,
-        exp: now + settings.idTokenLifetimeSeconds,
-        iat: now,
-        auth_time: grant.authTime,
-        ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
-        email: user.email,
-        email_verified: true,
-        given_name: user.givenName,
-        family_name: user.familyName,
-        name: fullName(user),
-      },
-      { omitKid: settings.omitKeyId, alg: settings.idTokenSigningAlg },
-    );
     const refreshToken =
-      settings.sessionTokenDelivery === 'refresh_token'
+      ctx.settings.sessionTokenDelivery === 'refresh_token'
         ? await ctx.sessionTokens.issue(
-            user,
-            settings.sessionTokenLifetimeSeconds,
+            grant.user,
+            ctx.settings.sessionTokenLifetimeSeconds,
           )
         : undefined;
-
-    res.set('Cache-Control', 'no-store');
-    res.set('Pragma', 'no-cache');
-    res.json({
-      access_token: randomBytes(32).toString('base64url'),
-      token_type: 'Bearer',
-      expires_in: settings.idTokenLifetimeSeconds,
+    await sendTokens(res, ctx, {
+      user: grant.user,
+      clientId: client.clientId,
       scope: grant.scope,
-      id_token: idToken,
-      ...(refreshToken ? { refresh_token: refreshToken } : {}),
+      authTime: grant.authTime,
+      nonce: grant.nonce,
+      refreshToken,
     });
   };
+}
+
+/** Answers a successful token response (ID token signed now, a new access token). */
+async function sendTokens(
+  res: Response,
+  ctx: MockPaletteContext,
+  grant: {
+    user: DemoUser;
+    clientId: string;
+    scope: string;
+    authTime: number;
+    nonce?: string;
+    refreshToken?: string;
+  },
+): Promise<void> {
+  const { user, refreshToken } = grant;
+  const { settings } = ctx;
+  const now = Math.floor(Date.now() / 1000);
+  const idToken = await ctx.keys.sign(
+    {
+      iss: ctx.issuer,
+      sub: user.uid,
+      aud: grant.clientId,
+      exp: now + settings.idTokenLifetimeSeconds,
+      iat: now,
+      auth_time: grant.authTime,
+      ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
+      email: user.email,
+      email_verified: true,
+      given_name: user.givenName,
+      family_name: user.familyName,
+      name: fullName(user),
+    },
+    { omitKid: settings.omitKeyId, alg: settings.idTokenSigningAlg },
+  );
+  res.set('Cache-Control', 'no-store');
+  res.set('Pragma', 'no-cache');
+  res.json({
+    access_token: ctx.accessTokens.issue(user, settings.idTokenLifetimeSeconds),
+    token_type: 'Bearer',
+    expires_in: settings.idTokenLifetimeSeconds,
+    scope: grant.scope,
+    id_token: idToken,
+    ...(refreshToken ? { refresh_token: refreshToken } : {}),
+  });
 }

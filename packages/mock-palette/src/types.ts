@@ -64,6 +64,14 @@ export interface MockPaletteSettings {
    * otherwise). Default `false`.
    */
   omitKeyId: boolean;
+  /**
+   * Accept the standard `refresh_token` grant at `POST {issuer}/token`, with the session token
+   * (the `refresh_token` of the code exchange) as refresh token: answers a new ID token (no nonce)
+   * and access token, and no new refresh token. Real Palette has no such grant (see
+   * docs/design.md); the benchmark turns it on for Backstage's official OIDC module. Default
+   * `false` (`unsupported_grant_type`).
+   */
+  refreshTokenGrant: boolean;
 }
 
 /**
@@ -83,6 +91,8 @@ export interface MockPaletteCalls {
   discovery: number;
   /** `GET {issuer}/.well-known/jwks.json` */
   jwks: number;
+  /** `GET {issuer}/userinfo` */
+  userinfo: number;
 }
 
 /**
@@ -120,6 +130,8 @@ export interface MockPaletteOptions {
   users?: DemoUser[];
   /** Host name used in `url` and the issuer; default `localhost`. */
   publicHost?: string;
+  /** See {@link MockPaletteSettings.refreshTokenGrant}; default `false`. */
+  refreshTokenGrant?: boolean;
 }
 
 /** Parameters of `MockPalette.authorize`. */

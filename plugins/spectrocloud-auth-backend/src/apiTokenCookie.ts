@@ -7,8 +7,10 @@ import { Response } from 'express';
  * @remarks
  * Attributes: `HttpOnly`, `SameSite=Lax`, `Path=/`, `Max-Age` = the session token's remaining
  * lifetime (seconds), and `Secure` when the provider's callback URL is https. Set after a
- * successful sign-in or refresh (only when the sign-in resolver succeeded and Palette delivered a
- * session token; re-set with the renewed token); cleared on logout and on a failed refresh.
+ * successful sign-in, and by a successful refresh whose request does not already carry the same
+ * token (so: re-set with a renewed token, restored when the browser lost it); only when the
+ * sign-in resolver succeeded and Palette delivered a session token. Cleared on logout and on a
+ * failed refresh.
  * @public
  */
 export const SPECTROCLOUD_API_TOKEN_COOKIE = 'spectrocloud-api-token';

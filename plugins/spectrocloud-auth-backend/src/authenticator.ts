@@ -15,7 +15,7 @@ import {
   SessionStoreUnavailableError,
   SpectroCloudSessions,
 } from '@terasky/backstage-plugin-spectrocloud-token-cache';
-import { jwtDecode } from 'jwt-decode';
+import { decodeJwt } from 'jose';
 import { calculatePKCECodeChallenge } from 'oauth4webapi';
 import {
   normalizeScope,
@@ -23,6 +23,7 @@ import {
   SpectroCloudProviderSettings,
 } from './config';
 import { readAuthorizationResponse } from './authorizationResponse';
+import { BoundedCache } from './boundedCache';
 import { toAuthenticationError } from './errors';
 import {
   deriveFlowKeys,
@@ -63,6 +64,8 @@ export interface SpectroCloudAuthenticatorContext {
   keys: FlowKeys;
   clients: PaletteClientProvider;
   sessions: SpectroCloudSessions;
+  /** The profile of each ID token a refresh handed out (decoded once, not on every refresh). */
+  profiles: BoundedCache<SpectroCloudProfile>;
 }
 
 /** Options of {@link createSpectroCloudAuthenticator}. */
@@ -146,6 +149,7 @@ export function createSpectroCloudAuthenticator(
         sessions:
           options.sessions ??
           new SessionStore({ kv: createMemoryKeyValueStore(100_000) }),
+        profiles: new BoundedCache(10_000),
       };
     },
 
@@ -301,12 +305,13 @@ export function createSpectroCloudAuthenticator(
           logger,
         });
         // The ID token was verified at sign-in; the record (encrypted in a shared store) kept it.
-        const profile = profileFromClaims(
-          jwtDecode<Record<string, unknown>>(current.idToken),
-          ctx.settings,
-        );
+        let profile = ctx.profiles.get(current.idToken);
+        if (!profile) {
+          profile = profileFromClaims(decodeJwt(current.idToken), ctx.settings);
+          ctx.profiles.set(current.idToken, profile);
+        }
         return buildAuthenticatorResult({
-          profile,
+          profile: { ...profile },
           record: {
             ...current,
             scope: normalizeScope(ctx.settings.scope, input.scope),

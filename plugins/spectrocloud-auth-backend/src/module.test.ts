@@ -159,8 +159,15 @@ describe('spectrocloud provider (integration)', () => {
         },
       },
     });
-    // refresh re-sets the cookie; the record still serves the token
-    expect(cookieValue(cookie(refresh, SPECTROCLOUD_API_TOKEN_COOKIE)!)).toBe(
+    // the browser sent the cookie: it is not set again; the record still serves the token
+    expect(cookie(refresh, SPECTROCLOUD_API_TOKEN_COOKIE)).toBeUndefined();
+    // a browser that lost it gets it back from a refresh
+    const restoring = await request(server)
+      .get('/api/auth/spectrocloud/refresh?env=development&optional')
+      .set('Cookie', [refreshCookie.split(';')[0]])
+      .set('X-Requested-With', 'XMLHttpRequest');
+    expect(restoring.status).toBe(200);
+    expect(cookieValue(cookie(restoring, SPECTROCLOUD_API_TOKEN_COOKIE)!)).toBe(
       sessionToken,
     );
     await expect(

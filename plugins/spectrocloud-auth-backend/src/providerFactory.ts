@@ -19,8 +19,12 @@ import {
 } from '@backstage/plugin-auth-node';
 import { SpectroCloudTokenCache } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import { Request, Response } from 'express';
-import { jwtDecode } from 'jwt-decode';
-import { clearApiTokenCookie, setApiTokenCookie } from './apiTokenCookie';
+import { decodeJwt } from 'jose';
+import {
+  clearApiTokenCookie,
+  setApiTokenCookie,
+  SPECTROCLOUD_API_TOKEN_COOKIE,
+} from './apiTokenCookie';
 import { createSpectroCloudAuthenticator } from './authenticator';
 import { DEFAULT_SESSION_DURATION_SECONDS } from './config';
 import { SpectroCloudProfile } from './profile';
@@ -149,7 +153,7 @@ function withDefaultSessionDuration(config: Config): Config {
 
 function subjectOf(backstageToken: string): string | undefined {
   try {
-    const { sub } = jwtDecode<{ sub?: unknown }>(backstageToken);
+    const { sub } = decodeJwt(backstageToken);
     return typeof sub === 'string' && sub ? sub : undefined;
   } catch {
     return undefined;
@@ -225,7 +229,12 @@ export function createSpectroCloudProviderFactory(
     }
     const request = currentRequestContext();
     const token = record.sessionToken;
-    if (token && request && !request.res.headersSent) {
+    // A browser that sent this very token has the cookie already, with the same expiry (its
+    // Max-Age runs to the token's `exp`): it is set again only when it changes (sign-in, renewal).
+    const sent = (
+      request?.res.req as { cookies?: Record<string, unknown> } | undefined
+    )?.cookies?.[SPECTROCLOUD_API_TOKEN_COOKIE];
+    if (token && request && !request.res.headersSent && sent !== token.token) {
       setApiTokenCookie(
         request.res,
         token.token,
@@ -274,20 +283,23 @@ export function createSpectroCloudProviderFactory(
     });
     const defaultCallbackUrl = `${ctx.baseUrl}/${ctx.providerId}/handler/frame`;
 
+    // The configured callback URL of each auth environment, read once (not on every request).
+    const callbackUrls = new Map<string, string>();
+    for (const env of ctx.config.keys()) {
+      try {
+        const url = ctx.config
+          .getOptionalConfig(env)
+          ?.getOptionalString('callbackUrl');
+        if (url) callbackUrls.set(env, url);
+      } catch {
+        // Not a string: the default, as Backstage's environment handler would fail on it anyway.
+      }
+    }
+
     /** The callback URL of the request's auth environment (its `callbackUrl`, else the default). */
     const callbackUrlFor = (req: Request): string => {
       const env = envOf(req);
-      try {
-        return (
-          (env &&
-            ctx.config
-              .getOptionalConfig(env)
-              ?.getOptionalString('callbackUrl')) ||
-          defaultCallbackUrl
-        );
-      } catch {
-        return defaultCallbackUrl;
-      }
+      return (env && callbackUrls.get(env)) || defaultCallbackUrl;
     };
 
     const secureCookiesFor = (req: Request): boolean =>

@@ -1,7 +1,15 @@
 import { AuthenticationError } from '@backstage/errors';
 import { EncryptJWT, jwtDecrypt } from 'jose';
+import { BoundedCache } from './boundedCache';
 
 const SEAL_ISSUER = 'backstage-plugin-spectrocloud-auth-backend';
+
+/** Refresh tokens opened per seal key, with their session id and `exp`: most kept per key. */
+const MAX_OPENED_PER_KEY = 10_000;
+const opened = new WeakMap<
+  Uint8Array,
+  BoundedCache<{ sid: string; exp: number }>
+>();
 
 /**
  * Seals a session id into the refresh token Backstage keeps in its httpOnly refresh cookie: a JWE
@@ -25,7 +33,9 @@ export async function sealSession(
 }
 
 /**
- * Opens a sealed refresh token.
+ * Opens a sealed refresh token. A token this process opened before under the same key is not
+ * decrypted again (every refresh of a session presents the same one): its session id is
+ * remembered (at most 10 000 tokens per key), and its `exp` is checked on every call.
  *
  * @returns the session id
  * @throws AuthenticationError when it was tampered with, sealed with another key, or expired
@@ -34,6 +44,20 @@ export async function unsealSession(
   sealed: string,
   key: Uint8Array,
 ): Promise<string> {
+  let cache = opened.get(key);
+  if (!cache) {
+    cache = new BoundedCache(MAX_OPENED_PER_KEY);
+    opened.set(key, cache);
+  }
+  const known = cache.get(sealed);
+  if (known) {
+    if (known.exp <= Math.floor(Date.now() / 1000)) {
+      throw new AuthenticationError(
+        'The SpectroCloud session has expired; sign in again',
+      );
+    }
+    return known.sid;
+  }
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtDecrypt(sealed, key, {
@@ -57,5 +81,6 @@ export async function unsealSession(
       'The SpectroCloud session cookie is invalid; sign in again',
     );
   }
+  cache.set(sealed, { sid: payload.sid, exp: payload.exp as number });
   return payload.sid;
 }

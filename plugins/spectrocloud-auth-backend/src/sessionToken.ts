@@ -1,4 +1,4 @@
-import { jwtDecode } from 'jwt-decode';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 
 /** A Palette session token with its expiry, as read (not verified) from the token itself. */
 export interface PaletteSessionToken {
@@ -22,11 +22,11 @@ export function readPaletteSessionToken(
     return undefined;
   }
   try {
-    const header = jwtDecode<{ alg?: unknown }>(candidate, { header: true });
-    if (header.alg !== 'HS256') {
+    // Each part is decoded once: the header for `alg`, the payload for `exp`.
+    if (decodeProtectedHeader(candidate).alg !== 'HS256') {
       return undefined;
     }
-    const { exp } = jwtDecode<{ exp?: unknown }>(candidate);
+    const { exp } = decodeJwt(candidate);
     if (typeof exp !== 'number' || !Number.isFinite(exp)) {
       return undefined;
     }

@@ -7,7 +7,10 @@ import { SessionTokenEntry } from './types';
  * @public
  */
 export interface InProcessTokenStoreOptions {
-  /** Most entries held at once; the least recently used one is evicted beyond it. Default 10000. */
+  /**
+   * Most entries held at once; beyond it the least recently used go first (second-chance
+   * approximation of LRU). Default 10000.
+   */
   maxEntries?: number;
   /** How often expired entries are swept, in MILLISECONDS. Default 60000. 0 disables the timer. */
   sweepIntervalMs?: number;
@@ -34,8 +37,9 @@ export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 
 /**
  * The in-process tier: session tokens by normalised email, bounded by a maximum entry count
- * (least recently used evicted first) and swept of expired entries on an unref'd timer. It is the
- * compatibility view behind the seed API and, with `legacyGlobalMap: true`, behind
+ * (least recently used evicted first, by second chance: an entry read since it was set is moved
+ * back once) and swept of expired entries on an unref'd timer. It is the compatibility view
+ * behind the seed API and, with `legacyGlobalMap: true`, behind
  * `globalThis.__SPECTROCLOUD_TOKEN_CACHE__`: the session store keeps each email's entry equal to
  * the token of its newest live session on this process's view.
  *
@@ -45,6 +49,12 @@ export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
  */
 export class InProcessTokenStore {
   readonly #entries: Map<string, SessionTokenEntry>;
+  /**
+   * Keys read since they last reached the front of the map: a read only marks its key (a Set
+   * insert), and eviction gives a marked entry a second chance by moving it to the back. Moving
+   * an entry on every read (delete + set on a large Map) cost more than the read itself.
+   */
+  readonly #read = new Set<string>();
   readonly #maxEntries: number;
   readonly #now: () => number;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -93,6 +103,7 @@ export class InProcessTokenStore {
       throw new TypeError('expiresAt must be a number of epoch seconds');
     }
     this.#entries.delete(key);
+    this.#read.delete(key);
     if (expiresAt <= this.#nowSeconds()) {
       return;
     }
@@ -109,16 +120,18 @@ export class InProcessTokenStore {
     }
     if (entry.expiresAt <= this.#nowSeconds()) {
       this.#entries.delete(key);
+      this.#read.delete(key);
       return undefined;
     }
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    this.#read.add(key);
     return { ...entry };
   }
 
   /** Removes the entry of `email`. */
   delete(email: string): void {
-    this.#entries.delete(normalizeEmail(email));
+    const key = normalizeEmail(email);
+    this.#entries.delete(key);
+    this.#read.delete(key);
   }
 
   /** Removes every expired entry now; returns how many were removed. */
@@ -128,6 +141,7 @@ export class InProcessTokenStore {
     for (const [key, entry] of this.#entries) {
       if (entry.expiresAt <= now) {
         this.#entries.delete(key);
+        this.#read.delete(key);
         removed++;
       }
     }
@@ -137,6 +151,7 @@ export class InProcessTokenStore {
   /** Removes every entry. */
   clear(): void {
     this.#entries.clear();
+    this.#read.clear();
   }
 
   /** Stops the sweep timer (the entries stay). */
@@ -151,10 +166,18 @@ export class InProcessTokenStore {
     return Math.floor(this.#now() / 1000);
   }
 
+  /**
+   * Evicts from the front beyond `maxEntries`: an entry read since it was set or last moved goes
+   * to the back instead, once (second chance), so the least recently used go first.
+   */
   #evictOverflow(): void {
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value as string;
+      const entry = this.#entries.get(oldest)!;
       this.#entries.delete(oldest);
+      if (this.#read.delete(oldest)) {
+        this.#entries.set(oldest, entry);
+      }
     }
   }
 }

@@ -11,8 +11,9 @@
  * @public
  */
 export function normalizeEmail(email: string): string {
-  if (typeof email !== 'string' || email.trim() === '') {
+  const trimmed = typeof email === 'string' ? email.trim() : '';
+  if (trimmed === '') {
     throw new TypeError('email must be a non-empty string');
   }
-  return email.trim().toLowerCase();
+  return trimmed.toLowerCase();
 }

@@ -70,10 +70,20 @@ async function readCapped(
   maxBytes: number,
   abort: () => void,
 ): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length'));
+  const announced = response.headers.get('content-length');
+  const declared = announced === null ? NaN : Number(announced);
   if (Number.isFinite(declared) && declared > maxBytes) {
     abort();
     throw tooLarge(maxBytes);
+  }
+  if (
+    Number.isInteger(declared) &&
+    declared >= 0 &&
+    !response.headers.has('content-encoding')
+  ) {
+    // A declared length within the limit bounds the body (the client refuses more than it
+    // announces): read it at once rather than chunk by chunk through a stream reader.
+    return new Uint8Array(await response.arrayBuffer());
   }
   const body = new Uint8Array(
     Math.min(maxBytes, Number.isFinite(declared) ? declared : 16 * 1024),
@@ -132,12 +142,15 @@ export async function fetchBounded(
       async deadline => {
         const controller = new AbortController();
         const abort = () => controller.abort();
-        const signals = [deadline, controller.signal];
-        if (init.signal) signals.push(init.signal);
+        // The deadline aborts our controller (cheaper than AbortSignal.any per request); a
+        // caller's own signal is combined with it.
+        deadline.addEventListener('abort', abort, { once: true });
         const response = await fetch(input, {
           ...init,
           redirect: init.redirect ?? 'manual',
-          signal: AbortSignal.any(signals),
+          signal: init.signal
+            ? AbortSignal.any([controller.signal, init.signal])
+            : controller.signal,
         });
         const body = await readCapped(response, maxBytes, abort);
         const empty = [101, 204, 205, 304].includes(response.status);

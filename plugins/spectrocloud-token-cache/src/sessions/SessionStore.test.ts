@@ -232,6 +232,25 @@ describe.each(Object.entries(modes))('SessionStore (%s)', (_, setup) => {
     ).resolves.toMatchObject({ id: 'after' });
   });
 
+  it('a lookup by user sees a sign-out by email, and one by email a sign-out by user', async () => {
+    const a = instance();
+    const b = instance();
+    await a.create(record('s1'));
+    await b.endAllOf({ email: ALICE });
+    await expect(
+      a.newestLive({ userEntityRef: ALICE_REF }),
+    ).resolves.toBeUndefined();
+    await a.create(record('s2'));
+    await b.endAllOf({ userEntityRef: ALICE_REF });
+    await expect(a.newestLive({ email: ALICE })).resolves.toBeUndefined();
+    // A sign-in a moment later (marks compare milliseconds) is live again.
+    await new Promise(resolve => setTimeout(resolve, 5));
+    await a.create(record('s3'));
+    await expect(
+      b.newestLive({ userEntityRef: ALICE_REF }),
+    ).resolves.toMatchObject({ id: 's3' });
+  });
+
   it('finds by user entity ref only records bound to that ref', async () => {
     const a = instance();
     await a.create(record('s1'));

@@ -32,7 +32,8 @@ const sha256 = (value: string) =>
  * racing a refresh cannot be undone), `revoked:user:<ref>` and `revoked:email:<email>` the time
  * (epoch MILLISECONDS) before which every session of that user counts as ended (sign out
  * everywhere: it needs no index), `user:<ref>` and `email:<email>` the ids of the user's sessions
- * (newest {@link MAX_SESSIONS_PER_USER}, for identity lookups). Keeps `view` (the process-wide compatibility
+ * (newest {@link MAX_SESSIONS_PER_USER}, for identity lookups) and the emails, or users, those
+ * sessions were made with (whose revocation marks a lookup reads ahead, in parallel). Keeps `view` (the process-wide compatibility
  * map behind the seed API) equal to the newest live session of each email this process touched.
  */
 export class SessionStore implements SpectroCloudSessions {
@@ -83,7 +84,7 @@ export class SessionStore implements SpectroCloudSessions {
       await this.#removeFromIndex('user', record.userEntityRef, id);
     }
     await this.#addToIndexes(bound);
-    await this.#updateView(bound.email);
+    this.#viewNewest(bound);
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
@@ -126,7 +127,7 @@ export class SessionStore implements SpectroCloudSessions {
         };
         await this.#writeRecord(updated);
         await this.#addToIndexes(updated);
-        await this.#updateView(updated.email);
+        this.#viewNewest(updated);
         return await this.get(id);
       } finally {
         await this.#releaseLock(lock, holder).catch(() => undefined);
@@ -188,14 +189,33 @@ export class SessionStore implements SpectroCloudSessions {
     email?: string;
     userEntityRef?: string;
   }): Promise<SessionRecord | undefined> {
-    let ids: string[] = [];
+    let target: ['user' | 'email', string];
     if (user.userEntityRef) {
-      ids = await this.#indexIds('user', user.userEntityRef);
+      target = ['user', user.userEntityRef];
     } else if (user.email) {
-      ids = await this.#indexIds('email', normalizeEmail(user.email));
+      target = ['email', normalizeEmail(user.email)];
+    } else {
+      return undefined;
+    }
+    // Revocation marks are read while the index and then the records are read, not after them:
+    // the mark of the user or email asked for, and those of the emails (or users) the index
+    // names. A record whose mark was not read ahead reads it itself.
+    const marks: RevocationMarks = new Map();
+    const mark = (key: string) =>
+      marks.set(key, marks.get(key) ?? this.#kv.get('revoked', key));
+    mark(`${target[0]}:${target[1]}`);
+    const index = await this.#kv.get(...target);
+    const related = target[0] === 'user' ? 'email' : 'user';
+    for (const name of stringsOf(index?.[RELATED[target[0]]])) {
+      mark(`${related}:${name}`);
     }
     const now = this.#nowSeconds();
-    const records = await Promise.all(ids.map(id => this.get(id)));
+    const records = await Promise.all(
+      idsOf(index).map(async id => {
+        const stored = await this.#load(id, marks);
+        return stored && toPublic(stored);
+      }),
+    );
     const live = records.filter(
       (r): r is SessionRecord =>
         !!r &&
@@ -227,8 +247,14 @@ export class SessionStore implements SpectroCloudSessions {
     }
   }
 
-  /** The stored record `id` with its state (ended by logout or by a revocation mark). */
-  async #load(id: string): Promise<StoredRecord | undefined> {
+  /**
+   * The stored record `id` with its state (ended by logout or by a revocation mark). `marks`:
+   * revocation marks already being read, by `email:<email>` / `user:<ref>`.
+   */
+  async #load(
+    id: string,
+    marks?: RevocationMarks,
+  ): Promise<StoredRecord | undefined> {
     const [value, ended] = await Promise.all([
       this.#kv.get('session', id),
       this.#kv.get('ended', id),
@@ -237,18 +263,21 @@ export class SessionStore implements SpectroCloudSessions {
     if (!record || record.expiresAt <= this.#nowSeconds()) {
       return undefined;
     }
-    return ended || (await this.#revoked(record))
+    return ended || (await this.#revoked(record, marks))
       ? { ...record, state: 'ended' }
       : record;
   }
 
   /** Whether a revocation mark of the record's email or user was set after it was created. */
-  async #revoked(record: StoredRecord): Promise<boolean> {
+  async #revoked(
+    record: StoredRecord,
+    ahead?: RevocationMarks,
+  ): Promise<boolean> {
+    const read = (key: string) =>
+      ahead?.get(key) ?? this.#kv.get('revoked', key);
     const marks = await Promise.all([
-      this.#kv.get('revoked', `email:${record.email}`),
-      record.userEntityRef
-        ? this.#kv.get('revoked', `user:${record.userEntityRef}`)
-        : undefined,
+      read(`email:${record.email}`),
+      record.userEntityRef ? read(`user:${record.userEntityRef}`) : undefined,
     ]);
     return marks.some(
       m => typeof m?.before === 'number' && record.createdAtMs <= m.before,
@@ -271,10 +300,6 @@ export class SessionStore implements SpectroCloudSessions {
     );
   }
 
-  async #indexIds(kind: 'user' | 'email', name: string): Promise<string[]> {
-    return idsOf(await this.#kv.get(kind, name));
-  }
-
   async #removeFromIndex(
     kind: 'user' | 'email',
     name: string,
@@ -286,44 +311,66 @@ export class SessionStore implements SpectroCloudSessions {
     await this.#kv.set(
       kind,
       name,
-      { ids: ids.filter(x => x !== id), expiresAt: current.expiresAt },
+      { ...current, ids: ids.filter(x => x !== id) },
       (current.expiresAt - this.#nowSeconds()) * 1000,
     );
   }
 
   async #addToIndexes(record: SessionRecord): Promise<void> {
-    const targets: Array<['user' | 'email', string]> = [
-      ['email', record.email],
+    const targets: Array<['user' | 'email', string, string | undefined]> = [
+      ['email', record.email, record.userEntityRef],
     ];
     if (record.userEntityRef) {
-      targets.push(['user', record.userEntityRef]);
+      targets.push(['user', record.userEntityRef, record.email]);
     }
     // Read, merge, write, and read again: a concurrent sign-in of the same user may have replaced
     // the entry between our read and write (no atomic update through Backstage's cache API).
     await Promise.all(
-      targets.map(async ([kind, name]) => {
+      targets.map(async ([kind, name, relatedName]) => {
         for (let attempt = 0; attempt < INDEX_WRITE_ATTEMPTS; attempt++) {
           const current = await this.#kv.get(kind, name);
           const ids = idsOf(current);
+          const related = stringsOf(current?.[RELATED[kind]]);
           const expiresAt = Math.max(
             typeof current?.expiresAt === 'number' ? current.expiresAt : 0,
             record.expiresAt,
           );
-          if (ids.includes(record.id) && expiresAt === current?.expiresAt) {
+          if (
+            ids.includes(record.id) &&
+            expiresAt === current?.expiresAt &&
+            (!relatedName || related.includes(relatedName))
+          ) {
             return;
           }
           const next = [...ids.filter(x => x !== record.id), record.id].slice(
             -MAX_SESSIONS_PER_USER,
           );
+          const nextRelated = relatedName
+            ? [...related.filter(x => x !== relatedName), relatedName].slice(
+                -MAX_RELATED_NAMES,
+              )
+            : related;
           await this.#kv.set(
             kind,
             name,
-            { ids: next, expiresAt },
+            { ids: next, expiresAt, [RELATED[kind]]: nextRelated },
             (expiresAt - this.#nowSeconds()) * 1000,
           );
         }
       }),
     );
+  }
+
+  /**
+   * Makes the compatibility map's entry of its email the token of `record`, a live session just
+   * signed in or renewed: the user's newest one by definition, so the index is not read again
+   * (reading every session of the user on each sign-in was the costliest part of it).
+   */
+  #viewNewest(record: SessionRecord): void {
+    const token = record.sessionToken;
+    if (this.#view && token && token.expiresAt > this.#nowSeconds()) {
+      this.#view.set(record.email, token.token, token.expiresAt);
+    }
   }
 
   /** Makes the compatibility map's entry of `email` the newest live session's token. */
@@ -362,11 +409,27 @@ function toPublic(stored: StoredRecord): SessionRecord {
 }
 
 function idsOf(index: JsonObject | undefined): string[] {
-  const ids = index?.ids;
-  return Array.isArray(ids)
-    ? ids.filter((x): x is string => typeof x === 'string')
+  return stringsOf(index?.ids);
+}
+
+function stringsOf(value: unknown): string[] {
+  return Array.isArray(value)
+    ? value.filter((x): x is string => typeof x === 'string')
     : [];
 }
+
+/**
+ * Revocation marks being read, by `email:<email>` / `user:<ref>` (see `newestLive`).
+ */
+type RevocationMarks = Map<string, Promise<JsonObject | undefined>>;
+
+/**
+ * The member of an index entry naming the other side of its sessions: a user's entry keeps the
+ * emails they signed in with, an email's entry the users it was bound to (newest
+ * {@link MAX_RELATED_NAMES}), so that a lookup reads their revocation marks ahead.
+ */
+const RELATED = { user: 'emails', email: 'users' } as const;
+const MAX_RELATED_NAMES = 5;
 
 function toRecord(value: JsonObject): StoredRecord | undefined {
   const v = value as Partial<SessionRecord> & JsonObject;
