@@ -230,6 +230,17 @@ describe('the published spectrocloud-backend plugin, legacyGlobalMap off (the de
   });
 });
 
+describe('spectroCloudVerifiedEmailHeaderModule without legacyGlobalMap: true', () => {
+  it('stops the backend at startup instead of letting every user act with the shared apiToken', async () => {
+    // Without the map the plugin finds no user token, so it would call Palette with its
+    // configured apiToken for every signed-in user (and log their email at warn).
+    await expect(
+      startPortal(palette, { legacyGlobalMap: false, headerGuard: true }),
+    ).rejects.toThrow(/spectrocloud\.tokenCache\.legacyGlobalMap/);
+    expect(palette.apiRequests).toEqual([]);
+  });
+});
+
 describe('the published plugin with spectroCloudVerifiedEmailHeaderModule', () => {
   let portal: Awaited<ReturnType<typeof startPortal>>;
   beforeAll(async () => {
@@ -287,6 +298,36 @@ describe('the published plugin with spectroCloudVerifiedEmailHeaderModule', () =
     );
     expect(palette.apiRequests).toEqual([]);
     await logOut(portal.base, bob);
+  });
+
+  it('guards every path that reaches the plugin (any case, trailing slash, query string)', async () => {
+    const alice = await signIn(portal.base, palette, ALICE);
+    const bob = await signIn(portal.base, palette, BOB);
+    for (const path of [
+      '/api/spectrocloud/Clusters',
+      '/api/SpectroCloud/clusters',
+      '/api/spectrocloud/clusters/',
+      '/api/spectrocloud/clusters?x-spectrocloud-user-email=alice@example.com',
+    ]) {
+      palette.resetCalls();
+      const res = await fetch(`${portal.base}${path}`, {
+        headers: {
+          Authorization: `Bearer ${bob.backstageToken}`,
+          'X-SpectroCloud-User-Email': ALICE,
+          'X-SPECTROCLOUD-TOKEN': alice.paletteSessionToken,
+        },
+      });
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      expect(paletteCredentials()).toEqual([
+        {
+          path: '/v1/users/me',
+          authorization: bob.paletteSessionToken,
+          apiKey: undefined,
+        },
+      ]);
+    }
+    await logOut(portal.base, bob);
+    await logOut(portal.base, alice);
   });
 
   it('keeps the unauthenticated health route open', async () => {

@@ -8,6 +8,7 @@ import { spectroCloudTokenCacheServiceRef } from './serviceRef';
 
 const EMAIL_HEADER = 'x-spectrocloud-user-email';
 const TOKEN_HEADER = 'x-spectrocloud-token';
+const LEGACY_GLOBAL_MAP = 'spectrocloud.tokenCache.legacyGlobalMap';
 
 /**
  * A backend module for the published `@terasky/backstage-plugin-spectrocloud-backend` (plugin id
@@ -30,7 +31,9 @@ const TOKEN_HEADER = 'x-spectrocloud-token';
  * @remarks
  * Install it next to that plugin, with `spectrocloud.tokenCache.legacyGlobalMap: true` (the map is
  * the only place that plugin reads tokens from):
- * `backend.add(spectroCloudVerifiedEmailHeaderModule)`. It relies on Backstage initialising a
+ * `backend.add(spectroCloudVerifiedEmailHeaderModule)`. Without that setting the module throws at
+ * startup (the backend does not start): the plugin would find no user token and call Palette with
+ * its shared `apiToken` for every signed-in user. It relies on Backstage initialising a
  * plugin's modules before the plugin, so its middleware is added to the plugin's router first.
  * It does not stop other code in the process from reading the global map.
  * @public
@@ -41,11 +44,21 @@ export const spectroCloudVerifiedEmailHeaderModule = createBackendModule({
   register(reg) {
     reg.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         tokenCache: spectroCloudTokenCacheServiceRef,
       },
-      async init({ httpAuth, httpRouter, tokenCache }) {
+      async init({ config, httpAuth, httpRouter, tokenCache }) {
+        if (config.getOptionalBoolean(LEGACY_GLOBAL_MAP) !== true) {
+          // Without the map the plugin finds no user token and calls Palette with its shared
+          // apiToken for every signed-in user: refuse to start rather than serve that.
+          throw new Error(
+            `spectroCloudVerifiedEmailHeaderModule needs ${LEGACY_GLOBAL_MAP}: true ` +
+              '(the published spectrocloud-backend plugin reads user tokens only from the ' +
+              'global map); set it, or remove the module',
+          );
+        }
         httpRouter.use(async (req, res, next) => {
           delete req.headers[TOKEN_HEADER];
           delete req.headers[EMAIL_HEADER];
