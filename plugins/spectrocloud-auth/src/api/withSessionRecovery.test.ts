@@ -233,4 +233,37 @@ describe('SpectroCloudAuth.withSessionRecovery', () => {
     // first: request, retry after refresh, retry after sign-in; second: request, one retry
     expect(backend.requests).toBe(5);
   });
+
+  it('a stream body cannot be sent twice: the call resolves to the signal response instead of rejecting', async () => {
+    const backend = fakeBackend({ paletteSession: false, refreshWorks: false });
+    server.use(
+      http.post(PROJECTS_URL, async ({ request }) => {
+        backend.requests += 1;
+        await request.text();
+        return HttpResponse.json(
+          { error: { name: 'SpectroCloudSessionRequiredError' } },
+          {
+            status: 401,
+            headers: { 'X-SpectroCloud-ReAuth-Required': 'true' },
+          },
+        );
+      }),
+    );
+    const { fetchApi, authRequester } = createApi(backend, 'succeeds');
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"name":"payments"}'));
+        controller.close();
+      },
+    });
+    const res = await fetchApi.fetch(PROJECTS_URL, {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('x-spectrocloud-reauth-required')).toBe('true');
+    expect(backend.requests).toBe(1);
+    expect(authRequester).not.toHaveBeenCalled();
+  });
 });
