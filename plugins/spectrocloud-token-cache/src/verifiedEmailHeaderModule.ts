@@ -2,13 +2,25 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { storeSessionToken } from './seedApi';
+import { getSessionTokenByEmail, storeSessionToken } from './seedApi';
 import { SpectroCloudSessionRequiredError } from './sessionRequired';
 import { spectroCloudTokenCacheServiceRef } from './serviceRef';
+import { SessionRecord } from './sessions/types';
 
 const EMAIL_HEADER = 'x-spectrocloud-user-email';
 const TOKEN_HEADER = 'x-spectrocloud-token';
 const LEGACY_GLOBAL_MAP = 'spectrocloud.tokenCache.legacyGlobalMap';
+
+/** Puts the session's token in this process's view; `true` when the view now holds it. */
+function putInView(session: SessionRecord): boolean {
+  const { token, expiresAt } = session.sessionToken!;
+  try {
+    storeSessionToken(session.email, token, expiresAt);
+    return getSessionTokenByEmail(session.email) === token;
+  } catch {
+    return false; // an unusable record (no email): treated as no session
+  }
+}
 
 /**
  * A backend module for the published `@terasky/backstage-plugin-spectrocloud-backend` (plugin id
@@ -75,18 +87,14 @@ export const spectroCloudVerifiedEmailHeaderModule = createBackendModule({
           const session = await tokenCache.sessions
             .newestLive({ userEntityRef })
             .catch(() => undefined); // store down: treated as no session
-          if (!session?.sessionToken) {
+          // The session may come from the shared store (signed in on another instance): put its
+          // token in this process's view, where the plugin looks. A token that expired meanwhile
+          // is not stored: without a token in the map the plugin would use its shared apiToken.
+          if (!session?.sessionToken || !putInView(session)) {
             res.setHeader(SpectroCloudSessionRequiredError.headerName, 'true');
             next(new SpectroCloudSessionRequiredError());
             return;
           }
-          // The session may come from the shared store (signed in on another instance): put its
-          // token in this process's view, where the plugin looks.
-          storeSessionToken(
-            session.email,
-            session.sessionToken.token,
-            session.sessionToken.expiresAt,
-          );
           req.headers[EMAIL_HEADER] = session.email;
           next();
         });
