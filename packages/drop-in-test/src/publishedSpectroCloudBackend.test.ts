@@ -12,6 +12,7 @@ import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import {
   coreServices,
   createBackendModule,
+  createBackendPlugin,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -31,6 +32,43 @@ jest.setTimeout(60_000);
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 const API_KEY = 'static-palette-api-key';
+
+/**
+ * Another backend plugin: `GET /api/caller/clusters` calls the spectrocloud plugin with its own
+ * service credentials, naming alice in the email header and sending the token header.
+ */
+const serviceCaller = createBackendPlugin({
+  pluginId: 'caller',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        httpRouter: coreServices.httpRouter,
+      },
+      async init({ auth, discovery, httpRouter }) {
+        httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
+        httpRouter.use(async (req, res) => {
+          const { token } = await auth.getPluginRequestToken({
+            onBehalfOf: await auth.getOwnServiceCredentials(),
+            targetPluginId: 'spectrocloud',
+          });
+          const upstream = await fetch(
+            `${await discovery.getBaseUrl('spectrocloud')}/clusters`,
+            {
+              headers: {
+                Authorization: `Bearer ${token}`,
+                'x-spectrocloud-user-email': ALICE,
+                'x-spectrocloud-token': String(req.headers['x-palette-token']),
+              },
+            },
+          );
+          res.status(upstream.status).json(await upstream.json());
+        });
+      },
+    });
+  },
+});
 
 /** Closes the auth plugin's SQLite client on stop, or knex keeps the jest worker alive. */
 const closeAuthDatabaseOnShutdown = createBackendModule({
@@ -85,7 +123,9 @@ async function startPortal(
       authModuleSpectroCloudProvider,
       closeAuthDatabaseOnShutdown,
       spectroCloudBackendPlugin,
-      ...(options.headerGuard ? [spectroCloudVerifiedEmailHeaderModule] : []),
+      ...(options.headerGuard
+        ? [spectroCloudVerifiedEmailHeaderModule, serviceCaller]
+        : []),
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: 'http://localhost:3000' },
@@ -230,6 +270,17 @@ describe('the published spectrocloud-backend plugin, legacyGlobalMap off (the de
   });
 });
 
+describe('spectroCloudVerifiedEmailHeaderModule without legacyGlobalMap: true', () => {
+  it('stops the backend at startup instead of letting every user act with the shared apiToken', async () => {
+    // Without the map the plugin finds no user token, so it would call Palette with its
+    // configured apiToken for every signed-in user (and log their email at warn).
+    await expect(
+      startPortal(palette, { legacyGlobalMap: false, headerGuard: true }),
+    ).rejects.toThrow(/spectrocloud\.tokenCache\.legacyGlobalMap/);
+    expect(palette.apiRequests).toEqual([]);
+  });
+});
+
 describe('the published plugin with spectroCloudVerifiedEmailHeaderModule', () => {
   let portal: Awaited<ReturnType<typeof startPortal>>;
   beforeAll(async () => {
@@ -287,6 +338,50 @@ describe('the published plugin with spectroCloudVerifiedEmailHeaderModule', () =
     );
     expect(palette.apiRequests).toEqual([]);
     await logOut(portal.base, bob);
+  });
+
+  it('guards every path that reaches the plugin (any case, trailing slash, query string)', async () => {
+    const alice = await signIn(portal.base, palette, ALICE);
+    const bob = await signIn(portal.base, palette, BOB);
+    for (const path of [
+      '/api/spectrocloud/Clusters',
+      '/api/SpectroCloud/clusters',
+      '/api/spectrocloud/clusters/',
+      '/api/spectrocloud/clusters?x-spectrocloud-user-email=alice@example.com',
+    ]) {
+      palette.resetCalls();
+      const res = await fetch(`${portal.base}${path}`, {
+        headers: {
+          Authorization: `Bearer ${bob.backstageToken}`,
+          'X-SpectroCloud-User-Email': ALICE,
+          'X-SPECTROCLOUD-TOKEN': alice.paletteSessionToken,
+        },
+      });
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      expect(paletteCredentials()).toEqual([
+        {
+          path: '/v1/users/me',
+          authorization: bob.paletteSessionToken,
+          apiKey: undefined,
+        },
+      ]);
+    }
+    await logOut(portal.base, bob);
+    await logOut(portal.base, alice);
+  });
+
+  it("gives another plugin's service call the configured apiToken, never the named user's token", async () => {
+    const alice = await signIn(portal.base, palette, ALICE);
+    palette.resetCalls();
+    const res = await fetch(`${portal.base}/api/caller/clusters`, {
+      headers: { 'x-palette-token': alice.paletteSessionToken },
+    });
+    // (the mock Palette answers the API key on /v1/users/me with 401: the plugin says 500)
+    expect(res.status).toBe(500);
+    expect(paletteCredentials()).toEqual([
+      { path: '/v1/users/me', authorization: undefined, apiKey: API_KEY },
+    ]);
+    await logOut(portal.base, alice);
   });
 
   it('keeps the unauthenticated health route open', async () => {

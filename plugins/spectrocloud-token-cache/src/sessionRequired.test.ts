@@ -95,6 +95,10 @@ describe('requireSessionTokenForRequest', () => {
     const error = new SpectroCloudSessionRequiredError();
     expect(error).toBeInstanceOf(Error);
     expect(error.statusCode).toBe(401);
+    expect(error.name).toBe('SpectroCloudSessionRequiredError');
+    expect(error.message).toBe(
+      'No SpectroCloud Palette session is active for this user: sign in again',
+    );
     expect(SpectroCloudSessionRequiredError.headerName).toBe(
       'X-SpectroCloud-ReAuth-Required',
     );

@@ -2,12 +2,25 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { storeSessionToken } from './seedApi';
+import { getSessionTokenByEmail, storeSessionToken } from './seedApi';
 import { SpectroCloudSessionRequiredError } from './sessionRequired';
 import { spectroCloudTokenCacheServiceRef } from './serviceRef';
+import { SessionRecord } from './sessions/types';
 
 const EMAIL_HEADER = 'x-spectrocloud-user-email';
 const TOKEN_HEADER = 'x-spectrocloud-token';
+const LEGACY_GLOBAL_MAP = 'spectrocloud.tokenCache.legacyGlobalMap';
+
+/** Puts the session's token in this process's view; `true` when the view now holds it. */
+function putInView(session: SessionRecord): boolean {
+  const { token, expiresAt } = session.sessionToken!;
+  try {
+    storeSessionToken(session.email, token, expiresAt);
+    return getSessionTokenByEmail(session.email) === token;
+  } catch {
+    return false; // an unusable record (no email): treated as no session
+  }
+}
 
 /**
  * A backend module for the published `@terasky/backstage-plugin-spectrocloud-backend` (plugin id
@@ -30,7 +43,9 @@ const TOKEN_HEADER = 'x-spectrocloud-token';
  * @remarks
  * Install it next to that plugin, with `spectrocloud.tokenCache.legacyGlobalMap: true` (the map is
  * the only place that plugin reads tokens from):
- * `backend.add(spectroCloudVerifiedEmailHeaderModule)`. It relies on Backstage initialising a
+ * `backend.add(spectroCloudVerifiedEmailHeaderModule)`. Without that setting the module throws at
+ * startup (the backend does not start): the plugin would find no user token and call Palette with
+ * its shared `apiToken` for every signed-in user. It relies on Backstage initialising a
  * plugin's modules before the plugin, so its middleware is added to the plugin's router first.
  * It does not stop other code in the process from reading the global map.
  * @public
@@ -41,11 +56,21 @@ export const spectroCloudVerifiedEmailHeaderModule = createBackendModule({
   register(reg) {
     reg.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         tokenCache: spectroCloudTokenCacheServiceRef,
       },
-      async init({ httpAuth, httpRouter, tokenCache }) {
+      async init({ config, httpAuth, httpRouter, tokenCache }) {
+        if (config.getOptionalBoolean(LEGACY_GLOBAL_MAP) !== true) {
+          // Without the map the plugin finds no user token and calls Palette with its shared
+          // apiToken for every signed-in user: refuse to start rather than serve that.
+          throw new Error(
+            `spectroCloudVerifiedEmailHeaderModule needs ${LEGACY_GLOBAL_MAP}: true ` +
+              '(the published spectrocloud-backend plugin reads user tokens only from the ' +
+              'global map); set it, or remove the module',
+          );
+        }
         httpRouter.use(async (req, res, next) => {
           delete req.headers[TOKEN_HEADER];
           delete req.headers[EMAIL_HEADER];
@@ -62,18 +87,14 @@ export const spectroCloudVerifiedEmailHeaderModule = createBackendModule({
           const session = await tokenCache.sessions
             .newestLive({ userEntityRef })
             .catch(() => undefined); // store down: treated as no session
-          if (!session?.sessionToken) {
+          // The session may come from the shared store (signed in on another instance): put its
+          // token in this process's view, where the plugin looks. A token that expired meanwhile
+          // is not stored: without a token in the map the plugin would use its shared apiToken.
+          if (!session?.sessionToken || !putInView(session)) {
             res.setHeader(SpectroCloudSessionRequiredError.headerName, 'true');
             next(new SpectroCloudSessionRequiredError());
             return;
           }
-          // The session may come from the shared store (signed in on another instance): put its
-          // token in this process's view, where the plugin looks.
-          storeSessionToken(
-            session.email,
-            session.sessionToken.token,
-            session.sessionToken.expiresAt,
-          );
           req.headers[EMAIL_HEADER] = session.email;
           next();
         });

@@ -140,7 +140,8 @@ export class SpectroCloudAuth implements SpectroCloudAuthApi, OAuthApi {
    * It never loops (at most three requests per call), and concurrent failing calls share one
    * refresh and one sign-in request. It resolves to the last response (check `response.ok`; after
    * a cancelled sign-in that is the response with the signal). `input` and `init` are sent again
-   * as given: use a body that can be sent twice (a string, not a stream). It never rejects
+   * as given; a call whose `init.body` is a stream (sendable once) is not recovered and resolves
+   * to its first response. It never rejects
    * because of the recovery itself; network errors of `fetchApi.fetch` pass through.
    */
   withSessionRecovery(fetchApi: FetchApi): FetchApi {

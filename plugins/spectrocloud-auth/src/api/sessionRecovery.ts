@@ -28,6 +28,14 @@ export async function asksForReAuth(response: Response): Promise<boolean> {
   }
 }
 
+/** `false` when `init.body` is a stream: it can be sent only once. */
+function canSendAgain(init?: RequestInit): boolean {
+  return !(
+    typeof ReadableStream !== 'undefined' &&
+    init?.body instanceof ReadableStream
+  );
+}
+
 /** The two ways of getting a Palette session back, mildest first. */
 export interface SessionRecoverySteps {
   /** A session refresh: no popup, no user interaction. */
@@ -44,6 +52,7 @@ type Step = keyof SessionRecoverySteps;
  * at most three requests (never loops). Concurrent failing calls share one renewal and one sign-in
  * request; a call whose request was sent before another call's renewal or sign-in finished retries
  * without starting its own; after a cancelled sign-in the call resolves to the failed response.
+ * A call whose `init.body` is a stream (sendable once) resolves to its first response, untouched.
  *
  * @internal
  */
@@ -70,6 +79,9 @@ export class SessionRecovery {
       fetchApi.fetch(input instanceof Request ? input.clone() : input, init);
     let sentAt = this.#epoch;
     let response = await send();
+    if (!canSendAgain(init)) {
+      return response; // a stream body is used up: the caller gets the signal as it came
+    }
     for (const step of ['renewSilently', 'signIn'] as const) {
       if (!(await asksForReAuth(response))) {
         return response;

@@ -198,16 +198,72 @@ describe('SpectroCloudAuth.withSessionRecovery', () => {
     expect(authRequester).toHaveBeenCalledTimes(1);
   });
 
-  it('a call that fails after another call already healed retries without a new refresh or sign-in', async () => {
+  it('a call answered with the signal after another call already healed retries without a new refresh or sign-in', async () => {
     const backend = fakeBackend({ paletteSession: false, refreshWorks: false });
+    // The answer is decided when the request arrives; the second request is answered late, after
+    // the first call's refresh and sign-in have ended (the refresh works by then).
+    let arrivals = 0;
+    server.use(
+      http.get(PROJECTS_URL, async () => {
+        arrivals += 1;
+        backend.requests += 1;
+        const healthy = backend.paletteSession;
+        await new Promise(r => setTimeout(r, arrivals === 2 ? 150 : 5));
+        return healthy
+          ? HttpResponse.json({ items: [{ name: 'payments' }] })
+          : HttpResponse.json(
+              { error: { name: 'SpectroCloudSessionRequiredError' } },
+              {
+                status: 401,
+                headers: { 'X-SpectroCloud-ReAuth-Required': 'true' },
+              },
+            );
+      }),
+    );
     const { fetchApi, authRequester } = createApi(backend, 'succeeds');
     const first = fetchApi.fetch(PROJECTS_URL);
-    // sent before the first call's sign-in ends, answered with the signal
+    await new Promise(r => setTimeout(r, 1)); // the first call's request arrives first
     const second = fetchApi.fetch(PROJECTS_URL);
-    await Promise.all([first, second]);
-    const refreshes = backend.refreshes;
-    expect((await fetchApi.fetch(PROJECTS_URL)).status).toBe(200);
-    expect(backend.refreshes).toBe(refreshes);
+    expect((await first).status).toBe(200);
+    expect(backend.refreshes).toBe(2); // the failed silent one, the one after the sign-in
+    const late = await second;
+    expect(late.status).toBe(200);
+    expect(backend.refreshes).toBe(2);
     expect(authRequester).toHaveBeenCalledTimes(1);
+    // first: request, retry after refresh, retry after sign-in; second: request, one retry
+    expect(backend.requests).toBe(5);
+  });
+
+  it('a stream body cannot be sent twice: the call resolves to the signal response instead of rejecting', async () => {
+    const backend = fakeBackend({ paletteSession: false, refreshWorks: false });
+    server.use(
+      http.post(PROJECTS_URL, async ({ request }) => {
+        backend.requests += 1;
+        await request.text();
+        return HttpResponse.json(
+          { error: { name: 'SpectroCloudSessionRequiredError' } },
+          {
+            status: 401,
+            headers: { 'X-SpectroCloud-ReAuth-Required': 'true' },
+          },
+        );
+      }),
+    );
+    const { fetchApi, authRequester } = createApi(backend, 'succeeds');
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"name":"payments"}'));
+        controller.close();
+      },
+    });
+    const res = await fetchApi.fetch(PROJECTS_URL, {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('x-spectrocloud-reauth-required')).toBe('true');
+    expect(backend.requests).toBe(1);
+    expect(authRequester).not.toHaveBeenCalled();
   });
 });
