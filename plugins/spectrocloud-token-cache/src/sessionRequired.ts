@@ -11,7 +11,7 @@ import { SessionTokenEntry, SpectroCloudTokenCache } from './types';
  * its in-process sessions in a restart. The response also carries the header
  * `X-SpectroCloud-ReAuth-Required: true` (see {@link requireSessionTokenForRequest}), the signal
  * the published `@terasky/backstage-plugin-spectrocloud-backend` already sends, so one frontend
- * handling (the `fetchWithSession` wrapper of `spectroCloudAuthApiRef`) covers both.
+ * handling (`spectroCloudAuthApiRef.withSessionRecovery`) covers both.
  *
  * @remarks
  * `name` is `'SpectroCloudSessionRequiredError'` and `statusCode` is `401`, which Backstage's
@@ -37,7 +37,7 @@ export class SpectroCloudSessionRequiredError extends Error {
  * The Palette session token of the user who made `req`, like `getSessionTokenForRequest`, but
  * when there is none it sets `X-SpectroCloud-ReAuth-Required: true` on `res` and throws
  * {@link SpectroCloudSessionRequiredError} (401), which the plugin's router passes to Backstage's
- * error handler. The frontend's `fetchWithSession` then renews the session silently, retries
+ * error handler. The frontend's `withSessionRecovery` then renews the session silently, retries
  * once, and only then asks the user to sign in.
  *
  * @example
