@@ -86,7 +86,10 @@ for (const dir of PACKAGES) {
       typeof e === 'string' ? [e] : Object.values(e),
     ),
   ];
-  for (const entry of entries.filter(Boolean)) {
+  // Paths only: backstage-cli's prepack adds conditions such as `backstage: '@backstage/FrontendPlugin'`.
+  for (const entry of entries.filter(
+    e => typeof e === 'string' && /^(\.\/)?dist\//.test(e),
+  )) {
     if (!files.includes(`package/${entry.replace(/^\.\//, '')}`))
       fail(`${name}: ${entry} is not in the tarball`);
   }
