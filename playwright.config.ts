@@ -1,5 +1,5 @@
-import { defineConfig, devices, LaunchOptions } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+import { chromiumLaunchOptions } from './e2e/chromium';
 import { BACKEND_LOG } from './e2e/tests/support/backendLog';
 
 /**
@@ -14,29 +14,6 @@ import { BACKEND_LOG } from './e2e/tests/support/backendLog';
  * Browser: `PLAYWRIGHT_CHROMIUM_EXECUTABLE` if set, else `/usr/bin/chromium` (Debian's package)
  * if present, else Playwright's own Chromium (`npx playwright install chromium`).
  */
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
-
-function chromiumLaunchOptions(): LaunchOptions {
-  const executablePath =
-    process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ||
-    (existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined);
-  if (!executablePath) {
-    return {};
-  }
-  const args = [
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ];
-  if (process.getuid?.() === 0) {
-    // Chromium refuses to start its sandbox as root (containers, CI machines).
-    args.push('--no-sandbox');
-  }
-  return { executablePath, args };
-}
-
 const reuseExistingServer = !process.env.CI;
 
 /** Traces and screenshots of failed tests (`.ci/run` prints this path). */

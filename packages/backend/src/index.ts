@@ -4,14 +4,17 @@
  * (allow-all) and the spectrocloud-demo plugin.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { redactingRootHttpRouterServiceFactory } from './http/rootHttpRouter';
+import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { configureRedactedRequestLog } from '@terasky/backstage-plugin-spectrocloud-auth-backend';
 import { catalogModuleDemoUsers } from './modules/demoUsersCatalog/catalogModuleDemoUsers';
 import { spectroCloudDemoPlugin } from './plugins/spectrocloudDemo/plugin';
 
 const backend = createBackend();
 
 // Request log without query values: no authorization codes or emails in the log.
-backend.add(redactingRootHttpRouterServiceFactory);
+backend.add(
+  rootHttpRouterServiceFactory({ configure: configureRedactedRequestLog }),
+);
 
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@terasky/backstage-plugin-spectrocloud-auth-backend'));

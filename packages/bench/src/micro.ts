@@ -27,12 +27,14 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { JsonObject } from '@backstage/types';
 import { startRedisServer } from '@internal/test-services';
 import {
-  getProcessTokenStore,
-  getSessionTokenByEmail,
-  InProcessTokenStore,
   SpectroCloudTokenCache,
   spectroCloudTokenCacheServiceRef,
 } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import {
+  getProcessTokenStore,
+  getSessionTokenByEmail,
+  InProcessTokenStore,
+} from '@terasky/backstage-plugin-spectrocloud-token-cache/legacy';
 import { build } from 'esbuild';
 import { Bench } from 'tinybench';
 import { median, percentile } from './stats';

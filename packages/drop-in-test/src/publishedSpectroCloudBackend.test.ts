@@ -24,7 +24,7 @@ import spectroCloudBackendPlugin from '@terasky/backstage-plugin-spectrocloud-ba
 import {
   getGlobalTokenMap,
   spectroCloudVerifiedEmailHeaderModule,
-} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+} from '@terasky/backstage-plugin-spectrocloud-token-cache/legacy';
 import { logOut, signIn, SignedInUser } from './signIn';
 
 jest.setTimeout(60_000);

@@ -5,11 +5,11 @@ import { encodeOAuthState } from '@backstage/plugin-auth-node';
 import { compactDecrypt } from 'jose';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { SpectroCloudSessions } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import {
   createMemoryKeyValueStore,
   SessionStore,
-  SpectroCloudSessions,
-} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+} from '@terasky/backstage-plugin-spectrocloud-token-cache/sessions';
 import { createSpectroCloudAuthenticator } from './authenticator';
 import {
   createFakePalette,

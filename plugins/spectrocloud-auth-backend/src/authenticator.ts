@@ -9,12 +9,12 @@ import {
   decodeOAuthState,
   OAuthAuthenticator,
 } from '@backstage/plugin-auth-node';
+import { SpectroCloudSessions } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import {
   createMemoryKeyValueStore,
   SessionStore,
   SessionStoreUnavailableError,
-  SpectroCloudSessions,
-} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+} from '@terasky/backstage-plugin-spectrocloud-token-cache/sessions';
 import { decodeJwt } from 'jose';
 import { calculatePKCECodeChallenge } from 'oauth4webapi';
 import {

@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { DEFAULT_MAX_RESPONSE_BYTES } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '@terasky/backstage-plugin-spectrocloud-token-cache/outbound';
 import { readDurationSetting } from './durationSetting';
 import { SpectroCloudConfigurationError } from './configurationError';
 import {

@@ -1,4 +1,4 @@
-import { fetchJsonBounded } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { fetchJsonBounded } from '@terasky/backstage-plugin-spectrocloud-token-cache/outbound';
 import type { AuthorizationServer } from 'oauth4webapi';
 
 /** An OpenID Connect discovery document (OpenID Connect Discovery 1.0 §3), as oauth4webapi types it. */

@@ -5,10 +5,8 @@
  * the error and that nothing was cached or cookied.
  */
 import { MockPalette, startMockPalette } from '@internal/mock-palette';
-import {
-  getProcessTokenStore,
-  SpectroCloudTokenCache,
-} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { SpectroCloudTokenCache } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { getProcessTokenStore } from '@terasky/backstage-plugin-spectrocloud-token-cache/legacy';
 import { JsonObject } from '@backstage/types';
 import { decodeProtectedHeader } from 'jose';
 import request from 'supertest';

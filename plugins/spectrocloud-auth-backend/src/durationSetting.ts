@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { readDurationMs } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { readDurationMs } from '@terasky/backstage-plugin-spectrocloud-token-cache/outbound';
 import { SpectroCloudConfigurationError } from './configurationError';
 
 /**

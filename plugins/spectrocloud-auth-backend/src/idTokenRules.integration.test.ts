@@ -11,10 +11,8 @@ import {
   MockPaletteSettings,
   startMockPalette,
 } from '@internal/mock-palette';
-import {
-  getProcessTokenStore,
-  SpectroCloudTokenCache,
-} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { SpectroCloudTokenCache } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { getProcessTokenStore } from '@terasky/backstage-plugin-spectrocloud-token-cache/legacy';
 import { decodeJwt, JWTPayload } from 'jose';
 import request from 'supertest';
 import { SPECTROCLOUD_API_TOKEN_COOKIE } from './index';

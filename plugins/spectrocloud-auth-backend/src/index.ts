@@ -16,3 +16,4 @@ export type {
   SpectroCloudSignInResult,
 } from './providerFactory';
 export type { SpectroCloudProfile } from './profile';
+export { configureRedactedRequestLog } from './requestLog/configureRedactedRequestLog';

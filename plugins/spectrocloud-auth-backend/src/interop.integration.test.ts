@@ -5,7 +5,7 @@
  * stock login and consent pages. No Palette session token exists there, so the sign-in succeeds
  * without one (nothing cached or cookied for the Palette API), as designed.
  */
-import { getProcessTokenStore } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { getProcessTokenStore } from '@terasky/backstage-plugin-spectrocloud-token-cache/legacy';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import request from 'supertest';
 import { SPECTROCLOUD_API_TOKEN_COOKIE } from './index';

@@ -3,7 +3,7 @@ import { createLocalJWKSet } from 'jose';
 import {
   fetchJsonBounded,
   OutboundRequestError,
-} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+} from '@terasky/backstage-plugin-spectrocloud-token-cache/outbound';
 
 /** How long a fetched JWKS is used before it is fetched again on the next use, in ms. */
 export const JWKS_MAX_AGE_MS = 10 * 60 * 1000;

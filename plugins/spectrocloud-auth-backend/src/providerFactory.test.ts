@@ -12,7 +12,7 @@ import {
   KeyValueStore,
   SessionStore,
   SessionStoreUnavailableError,
-} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+} from '@terasky/backstage-plugin-spectrocloud-token-cache/sessions';
 import express from 'express';
 import { UnsecuredJWT } from 'jose';
 import { http, HttpResponse } from 'msw';

@@ -7,10 +7,8 @@
  */
 import { encodeOAuthState } from '@backstage/plugin-auth-node';
 import { MockPalette, startMockPalette } from '@internal/mock-palette';
-import {
-  getProcessTokenStore,
-  SpectroCloudTokenCache,
-} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { SpectroCloudTokenCache } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { getProcessTokenStore } from '@terasky/backstage-plugin-spectrocloud-token-cache/legacy';
 import { decodeJwt, JWTPayload, UnsecuredJWT } from 'jose';
 import request from 'supertest';
 import { deriveFlowKeys } from './flowKeys';

@@ -1,11 +1,13 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AuthenticationError } from '@backstage/errors';
 import {
-  fetchJsonBounded,
-  OutboundRequestError,
   type SessionRecord,
   type SpectroCloudSessions,
 } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import {
+  fetchJsonBounded,
+  OutboundRequestError,
+} from '@terasky/backstage-plugin-spectrocloud-token-cache/outbound';
 import { SpectroCloudProviderSettings } from './config';
 import { nowInSeconds } from './session';
 import {

@@ -52,4 +52,4 @@ export function findPaletteSessionToken(sources: {
 }
 
 /** The ownership check shared with the token cache's `storeSessionToken`. */
-export { sessionTokenBelongsTo } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+export { sessionTokenBelongsTo } from '@terasky/backstage-plugin-spectrocloud-token-cache/sessions';

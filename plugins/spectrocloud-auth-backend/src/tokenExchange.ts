@@ -2,7 +2,7 @@ import { AuthenticationError } from '@backstage/errors';
 import {
   fetchBounded,
   OutboundRequestError,
-} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+} from '@terasky/backstage-plugin-spectrocloud-token-cache/outbound';
 import * as oauth from 'oauth4webapi';
 import { SpectroCloudProviderSettings } from './config';
 import { safeOAuthCode } from './errors';

@@ -1,10 +1,10 @@
 import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { spectroCloudTokenCacheServiceRef } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import {
   createMemoryKeyValueStore,
   DefaultSpectroCloudTokenCache,
   SessionStore,
-  spectroCloudTokenCacheServiceRef,
-} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+} from '@terasky/backstage-plugin-spectrocloud-token-cache/sessions';
 
 /**
  * A token cache factory whose session store (records, used-flow marks, locks) is shared by every

@@ -1,8 +1,6 @@
 import type { MockPalette } from '@internal/mock-palette';
-import {
-  getProcessTokenStore,
-  SpectroCloudTokenCache,
-} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { SpectroCloudTokenCache } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { getProcessTokenStore } from '@terasky/backstage-plugin-spectrocloud-token-cache/legacy';
 import request from 'supertest';
 import { SPECTROCLOUD_API_TOKEN_COOKIE } from '../apiTokenCookie';
 import { cookie, cookiePair, cookiesSetWithValue } from './browserCookies';

@@ -11,10 +11,10 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { MockPalette } from '@internal/mock-palette';
 import { JsonObject } from '@backstage/types';
 import {
-  getProcessTokenStore,
   SpectroCloudTokenCache,
   spectroCloudTokenCacheServiceRef,
 } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { getProcessTokenStore } from '@terasky/backstage-plugin-spectrocloud-token-cache/legacy';
 import authModuleSpectroCloudProvider from '../index';
 
 /** The demo users of the catalog used by the integration tests. */

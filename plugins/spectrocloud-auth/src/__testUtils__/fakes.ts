@@ -121,7 +121,10 @@ export function createFakeOAuthRequestApi() {
   return { oauthRequestApi, authRequester };
 }
 
-/** Sets (or with `undefined`, removes) the `spectrocloud-api-token` cookie in jsdom. */
+/**
+ * Sets (or with `undefined`, removes) a readable `spectrocloud-api-token` cookie in jsdom: the
+ * API must ignore it (the real cookie is HttpOnly and meant for backend plugins).
+ */
 export function setApiTokenCookie(rawValue: string | undefined) {
   document.cookie =
     rawValue === undefined

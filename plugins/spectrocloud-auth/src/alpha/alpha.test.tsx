@@ -137,6 +137,25 @@ describe('new frontend system app with the plugin and the sign-in page module', 
     expect(screen.getByText('Palette SSO')).toBeInTheDocument();
   });
 
+  it('keeps guest sign-in next to SpectroCloud with additionalProviders', async () => {
+    server.use(refreshWithoutSession());
+
+    renderApp([
+      spectroCloudAuthPlugin,
+      createSpectroCloudSignInPageModule({ additionalProviders: ['guest'] }),
+    ]);
+
+    expect(
+      await screen.findByText('Sign in using SpectroCloud Palette', undefined, {
+        timeout: 10000,
+      }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Guest')).toBeInTheDocument();
+    expect(
+      screen.getAllByRole('button', { name: /sign in|enter/i }),
+    ).toHaveLength(2);
+  });
+
   it('opens the sign-in popup on load when auto is true', async () => {
     server.use(refreshWithoutSession());
     const openSpy = jest.spyOn(window, 'open').mockReturnValue(null);

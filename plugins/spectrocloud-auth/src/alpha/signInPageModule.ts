@@ -1,5 +1,6 @@
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
 import { SignInPageBlueprint } from '@backstage/plugin-app-react';
+import type { SignInProviderConfig } from '@backstage/core-components';
 
 /**
  * Options of {@link createSpectroCloudSignInPageModule}.
@@ -17,13 +18,22 @@ export type SpectroCloudSignInPageModuleOptions = {
    * "Sign in".
    */
   auto?: boolean;
+  /**
+   * Other sign-in options shown next to SpectroCloud (after it), in the form
+   * of core-components `SignInPage` `providers`: `'guest'` for guest sign-in,
+   * or `{ id, title, message, apiRef }` of another provider (whose API must be
+   * installed in the app too). Default none: SpectroCloud is the only option
+   * (single-provider mode). With `auto`, only SpectroCloud is tried silently.
+   */
+  additionalProviders?: Array<'guest' | SignInProviderConfig>;
 };
 
 /**
  * New frontend system: creates a module for the `app` plugin whose
  * `SignInPageBlueprint` extension (id `sign-in-page:app`) renders
- * core-components `SignInPage` with only the SpectroCloud provider (no guest
- * sign-in).
+ * core-components `SignInPage` with the SpectroCloud provider; by default the
+ * only one (no guest sign-in), see `additionalProviders` to keep guest or
+ * another provider next to it.
  *
  * @remarks
  *

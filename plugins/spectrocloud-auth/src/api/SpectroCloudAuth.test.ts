@@ -79,32 +79,19 @@ describe('SpectroCloudAuth.getSpectroCloudApiToken', () => {
     );
   });
 
-  it('falls back to the spectrocloud-api-token cookie when there is no session', async () => {
+  it('never reads a spectrocloud-api-token cookie: without a session it resolves to undefined', async () => {
     server.use(refreshWithoutSession());
     setApiTokenCookie(encodeURIComponent(paletteSessionToken));
     const { api, authRequester } = createApi();
 
-    await expect(api.getSpectroCloudApiToken()).resolves.toBe(
-      paletteSessionToken,
-    );
+    await expect(api.getSpectroCloudApiToken()).resolves.toBeUndefined();
     expect(getAccessTokenSpy).toHaveBeenCalledWith(undefined, {
       optional: true,
     });
     expect(authRequester).not.toHaveBeenCalled();
   });
 
-  it('URI-decodes the cookie value', async () => {
-    server.use(refreshWithoutSession());
-    document.cookie = 'unrelated=1; path=/';
-    setApiTokenCookie('palette%3Atoken%2Fwith%20space');
-    const { api } = createApi();
-
-    await expect(api.getSpectroCloudApiToken()).resolves.toBe(
-      'palette:token/with space',
-    );
-  });
-
-  it('returns undefined when there is neither a session nor a cookie', async () => {
+  it('returns undefined when there is no session', async () => {
     server.use(refreshWithoutSession());
     const { api, authRequester } = createApi();
 
@@ -112,31 +99,13 @@ describe('SpectroCloudAuth.getSpectroCloudApiToken', () => {
     expect(authRequester).not.toHaveBeenCalled();
   });
 
-  it('skips an RS256 access token and uses the cookie instead', async () => {
+  it('never returns an RS256 access token (the ID token)', async () => {
     server.use(refreshWithSession(rs256IdToken));
     setApiTokenCookie(paletteSessionToken);
-    const { api } = createApi();
-
-    await expect(api.getSpectroCloudApiToken()).resolves.toBe(
-      paletteSessionToken,
-    );
-  });
-
-  it('never returns an RS256 token, from the session or the cookie', async () => {
-    server.use(refreshWithSession(rs256IdToken));
-    setApiTokenCookie(rs256IdToken);
     const { api, authRequester } = createApi();
 
     await expect(api.getSpectroCloudApiToken()).resolves.toBeUndefined();
     expect(authRequester).not.toHaveBeenCalled();
-  });
-
-  it('skips an RS256 cookie when there is no session', async () => {
-    server.use(refreshWithoutSession());
-    setApiTokenCookie(rs256IdToken);
-    const { api } = createApi();
-
-    await expect(api.getSpectroCloudApiToken()).resolves.toBeUndefined();
   });
 
   it('resolves (never rejects) when the refresh call fails at network level', async () => {
@@ -145,16 +114,6 @@ describe('SpectroCloudAuth.getSpectroCloudApiToken', () => {
 
     await expect(api.getSpectroCloudApiToken()).resolves.toBeUndefined();
     expect(authRequester).not.toHaveBeenCalled();
-  });
-
-  it('still uses the cookie when the refresh call fails at network level', async () => {
-    server.use(http.get(REFRESH_URL, () => HttpResponse.error()));
-    setApiTokenCookie(paletteSessionToken);
-    const { api } = createApi();
-
-    await expect(api.getSpectroCloudApiToken()).resolves.toBe(
-      paletteSessionToken,
-    );
   });
 });
 

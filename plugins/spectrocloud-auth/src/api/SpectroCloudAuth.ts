@@ -13,7 +13,7 @@ import type { Observable } from '@backstage/types';
 import { spectroCloudIcon } from './icon';
 import { RenewableConnector } from './renewableConnector';
 import { SessionRecovery } from './sessionRecovery';
-import { readApiTokenCookie, usableApiToken } from './tokens';
+import { usableApiToken } from './tokens';
 import type { SpectroCloudAuthApi } from './types';
 
 /**
@@ -205,25 +205,20 @@ export class SpectroCloudAuth implements SpectroCloudAuthApi, OAuthApi {
    *
    * @remarks
    *
-   * Lookup order, first usable value wins:
+   * The token is the session's access token, asked for with
+   * `getAccessToken(undefined, { optional: true })`: an existing or
+   * refreshable session is used (one `GET <auth>/spectrocloud/refresh` call at
+   * most, whose JSON answer carries it in `providerInfo.accessToken`), a
+   * sign-in popup is never requested. The backend's HttpOnly
+   * `spectrocloud-api-token` cookie is not read here (the page cannot read
+   * it): it is for backend plugins on the same site, which receive it with
+   * the browser's requests.
    *
-   * 1. the session's access token, asked for with
-   *    `getAccessToken(undefined, { optional: true })`: an existing or
-   *    refreshable session is used (one `GET .../refresh` call at most), a
-   *    sign-in popup is never requested;
-   * 2. the `spectrocloud-api-token` cookie from `document.cookie`,
-   *    URI-decoded. The backend sets it HttpOnly, so it is normally
-   *    unreadable; this is a fallback for deployments that expose it;
-   * 3. `undefined`.
-   *
-   * A value that is a JWT with header `alg: RS256` (the ID token) is skipped
-   * wherever it comes from. Never rejects: errors resolve to `undefined`.
+   * Resolves to `undefined` when there is no session, when the access token is
+   * a JWT with header `alg: RS256` (the ID token, never handed out as a
+   * Palette token), or on any error: it never rejects.
    */
   async getSpectroCloudApiToken(): Promise<string | undefined> {
-    return (await this.sessionApiToken()) ?? cookieApiToken();
-  }
-
-  private async sessionApiToken(): Promise<string | undefined> {
     try {
       const token = await this.oauth2.getAccessToken(undefined, {
         optional: true,
@@ -232,16 +227,5 @@ export class SpectroCloudAuth implements SpectroCloudAuthApi, OAuthApi {
     } catch {
       return undefined;
     }
-  }
-}
-
-function cookieApiToken(): string | undefined {
-  try {
-    if (typeof document === 'undefined') {
-      return undefined;
-    }
-    return usableApiToken(readApiTokenCookie(document.cookie));
-  } catch {
-    return undefined;
   }
 }

@@ -1,11 +1,4 @@
-import { parseCookie } from 'cookie';
 import { jwtDecode, type JwtHeader } from 'jwt-decode';
-
-/**
- * Name of the cookie the auth backend sets after a successful sign-in
- * (HttpOnly, so normally unreadable from the page).
- */
-export const SPECTROCLOUD_API_TOKEN_COOKIE = 'spectrocloud-api-token';
 
 /**
  * True when `value` is a JWT whose header says `alg: RS256` (the OIDC ID
@@ -29,16 +22,4 @@ export function usableApiToken(value: string | undefined): string | undefined {
     return undefined;
   }
   return value;
-}
-
-/**
- * Reads the `spectrocloud-api-token` cookie from a `document.cookie` style
- * string (`name=value; name2=value2`), URI-decoded (the cookie library's
- * default decoder: `decodeURIComponent`, raw value when that fails).
- */
-export function readApiTokenCookie(cookieHeader: string): string | undefined {
-  if (!cookieHeader) {
-    return undefined;
-  }
-  return parseCookie(cookieHeader)[SPECTROCLOUD_API_TOKEN_COOKIE] || undefined;
 }

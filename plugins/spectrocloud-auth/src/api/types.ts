@@ -24,8 +24,9 @@ import type {
  *   `OAuth2`).
  * - `getSpectroCloudApiToken()`: the Palette session token for the header
  *   `Authorization: <token>` of Palette REST calls, or `undefined`; it never
- *   opens a sign-in popup and never throws. See
- *   {@link SpectroCloudAuth.getSpectroCloudApiToken} for the lookup order.
+ *   opens a sign-in popup and never throws. It comes from the session refresh
+ *   response (`providerInfo.accessToken`); see
+ *   {@link SpectroCloudAuth.getSpectroCloudApiToken}.
  * - `withSessionRecovery(fetchApi)`: a `fetchApi` that heals a lost Palette
  *   session (silent refresh, then one sign-in request).
  *

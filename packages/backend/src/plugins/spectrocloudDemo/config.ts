@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { readDurationMs } from '@terasky/backstage-plugin-spectrocloud-token-cache';
+import { readDurationMs } from '@terasky/backstage-plugin-spectrocloud-token-cache/outbound';
 
 /** Default bound of one Palette API call made by the demo plugin, in milliseconds (10 s). */
 export const DEFAULT_PALETTE_TIMEOUT_MS = 10_000;

@@ -1,7 +1,7 @@
 import {
   fetchBounded,
   OutboundRequestError,
-} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+} from '@terasky/backstage-plugin-spectrocloud-token-cache/outbound';
 
 /** Largest accepted `GET /v1/projects` body, in BYTES (4 MiB); the call is aborted beyond it. */
 export const MAX_PROJECTS_RESPONSE_BYTES = 4 * 1024 * 1024;

@@ -4,12 +4,12 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { spectroCloudTokenCacheServiceRef } from '@terasky/backstage-plugin-spectrocloud-token-cache';
 import {
   createMemoryKeyValueStore,
   DefaultSpectroCloudTokenCache,
   SessionStore,
-  spectroCloudTokenCacheServiceRef,
-} from '@terasky/backstage-plugin-spectrocloud-token-cache';
+} from '@terasky/backstage-plugin-spectrocloud-token-cache/sessions';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
