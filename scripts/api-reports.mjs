@@ -108,6 +108,8 @@ for (const pkgDir of packages) {
         apiReport: {
           enabled: true,
           reportFolder: pkgDir,
+          // The report is always written here first; its warning lines carry absolute paths,
+          // which are made relative to the repository before it is compared or committed.
           reportTempFolder: path.join(tempFolder, rel),
           reportFileName,
         },
@@ -137,7 +139,7 @@ for (const pkgDir of packages) {
       packageJsonFullPath: path.join(pkgDir, 'package.json'),
     });
     const result = Extractor.invoke(config, {
-      localBuild: !check,
+      localBuild: false,
       showVerboseMessages: false,
       messageCallback: message => {
         if (message.logLevel === 'warning' && message.category === 'Compiler') {
@@ -146,9 +148,20 @@ for (const pkgDir of packages) {
       },
     });
     const reportFile = path.join(pkgDir, `${reportFileName}.api.md`);
-    const names = fs.existsSync(reportFile)
-      ? countNames(reportFile)
-      : new Set();
+    const generated = fs
+      .readFileSync(
+        path.join(tempFolder, rel, `${reportFileName}.api.md`),
+        'utf8',
+      )
+      .split(`${root}${path.sep}`)
+      .join('');
+    const committed = fs.existsSync(reportFile)
+      ? fs.readFileSync(reportFile, 'utf8')
+      : undefined;
+    if (!check && generated !== committed) {
+      fs.writeFileSync(reportFile, generated);
+    }
+    const names = countNames(reportFile);
     const label = `${
       JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'))
         .name
@@ -156,7 +169,7 @@ for (const pkgDir of packages) {
     const problems = [];
     if (result.errorCount > 0)
       problems.push(`${result.errorCount} API Extractor error(s)`);
-    if (check && result.apiReportChanged)
+    if (check && generated !== committed)
       problems.push(
         `${path.relative(root, reportFile)} is out of date (yarn api:update)`,
       );
