@@ -429,9 +429,16 @@ describeWithServices('several backend instances (scale-out)', () => {
       expect(refresh.body.providerInfo.expiresInSeconds).toBeLessThanOrEqual(
         300,
       );
-      const reSet = new (alice.jar.constructor as any)().apply(
-        refresh.setCookies,
-      );
+      // The browser still holds the unchanged token: the refresh does not set the cookie again.
+      expect(
+        refresh.setCookies.filter(c => c.startsWith('spectrocloud-api-token=')),
+      ).toEqual([]);
+      // A browser that lost the cookie gets it back, with the session token's lifetime.
+      const lost = alice.jar.copy();
+      lost.cookies.delete('spectrocloud-api-token');
+      const refreshLost = await authCall(b!.url, 'refresh', lost);
+      expect(refreshLost.status).toBe(200);
+      const reSet = lost.copy().apply(refreshLost.setCookies);
       expect(reSet.maxAge('spectrocloud-api-token')).toBeLessThanOrEqual(900);
       expect(reSet.maxAge('spectrocloud-api-token')).toBeGreaterThan(880);
     } finally {
