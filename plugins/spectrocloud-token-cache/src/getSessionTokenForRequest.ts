@@ -21,8 +21,11 @@ export interface UserSessionToken {
  * @example
  * ```ts
  * router.get('/clusters', async (req, res) => {
- *   const { userEntityRef, entry } = await getSessionTokenForRequest(req, { httpAuth, tokenCache });
- *   if (!entry) throw new NotFoundError(`No Palette session for ${userEntityRef}`);
+ *   const { entry } = await getSessionTokenForRequest(req, { httpAuth, tokenCache });
+ *   if (!entry) {
+ *     // no live Palette session: prefer requireSessionTokenForRequest, which answers 401 with the
+ *     // X-SpectroCloud-ReAuth-Required signal that the frontend's withSessionRecovery heals
+ *   }
  *   // fetch(`${apiUrl}/v1/...`, { headers: { Authorization: entry.token } })
  * });
  * ```

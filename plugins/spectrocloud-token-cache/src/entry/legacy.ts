@@ -1,7 +1,10 @@
 /**
  * Compatibility with the 0.8 auth module (`@terasky/backstage-plugin-spectrocloud-auth-backend`
  * 0.8.x) and the plugins written against it: the process-wide map
- * `global.__SPECTROCLOUD_TOKEN_CACHE__` and synchronous, email-keyed seed functions.
+ * `global.__SPECTROCLOUD_TOKEN_CACHE__` and synchronous, email-keyed seed functions. The map is
+ * filled only with `spectrocloud.tokenCache.legacyGlobalMap: true` (off by default: plugins that
+ * take the email from a request header would hand any user another user's token); with it, add
+ * `spectroCloudVerifiedEmailHeaderModule`.
  *
  * @deprecated Use `spectroCloudTokenCacheServiceRef` and `getSessionTokenForRequest` from the
  * package root: they are bound to the authenticated Backstage identity and work across backend

@@ -161,7 +161,7 @@ export class ResilientSharedCache {
       this.#down = true;
       this.#options.logger.warn(
         `SpectroCloud token cache: the shared cache store failed (${reason}); ` +
-          'using the in-process tier only, retrying every ' +
+          'sessions are unavailable (503) until it answers, retrying every ' +
           `${this.#options.retryIntervalMs} ms`,
       );
     }
