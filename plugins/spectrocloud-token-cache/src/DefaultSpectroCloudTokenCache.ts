@@ -20,14 +20,20 @@ import {
  * @public
  */
 export class DefaultSpectroCloudTokenCache implements SpectroCloudTokenCache {
+  /** {@inheritDoc SpectroCloudTokenCache.sessions} */
   readonly sessions: SpectroCloudSessions;
   readonly #now: () => number;
 
+  /**
+   * @param sessions - the session store whose records the lookups read
+   * @param now - clock in epoch MILLISECONDS, for tests; default `Date.now`
+   */
   constructor(sessions: SpectroCloudSessions, now: () => number = Date.now) {
     this.sessions = sessions;
     this.#now = now;
   }
 
+  /** {@inheritDoc SpectroCloudTokenCache.storeSessionToken} */
   async storeSessionToken(options: StoreSessionTokenOptions): Promise<void> {
     const { email, token, expiresAt, userEntityRef } = options;
     normalizeEmail(email);
@@ -63,18 +69,21 @@ export class DefaultSpectroCloudTokenCache implements SpectroCloudTokenCache {
     }
   }
 
+  /** {@inheritDoc SpectroCloudTokenCache.getSessionTokenForUser} */
   async getSessionTokenForUser(
     userEntityRef: string,
   ): Promise<SessionTokenEntry | undefined> {
     return this.#tokenOf({ userEntityRef });
   }
 
+  /** {@inheritDoc SpectroCloudTokenCache.getSessionTokenByEmail} */
   async getSessionTokenByEmail(
     email: string,
   ): Promise<SessionTokenEntry | undefined> {
     return this.#tokenOf({ email: normalizeEmail(email) });
   }
 
+  /** {@inheritDoc SpectroCloudTokenCache.deleteSessionToken} */
   async deleteSessionToken(options: {
     email?: string;
     userEntityRef?: string;

@@ -11,12 +11,17 @@ import { durationToMilliseconds } from '@backstage/types';
  * @param label - how the key is named in error messages (e.g. `spectrocloud.demo.timeout`)
  * @throws Error saying which unit to write, for a bare number, a malformed or a negative duration
  *   (or zero unless `allowZero`)
+ * @public
  */
 export function readDurationMs(
   config: Config,
   key: string,
   options: { defaultMs: number; label?: string; allowZero?: boolean },
 ): number;
+/**
+ * {@inheritDoc (readDurationMs:1)}
+ * @returns the duration in MILLISECONDS, or `undefined` when the key is absent (no `defaultMs`)
+ */
 export function readDurationMs(
   config: Config,
   key: string,

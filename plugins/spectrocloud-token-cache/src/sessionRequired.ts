@@ -23,6 +23,7 @@ import { SessionTokenEntry, SpectroCloudTokenCache } from './types';
 export class SpectroCloudSessionRequiredError extends Error {
   /** The response header of the signal, value `true`. */
   static readonly headerName = 'X-SpectroCloud-ReAuth-Required';
+  /** HTTP status of the answer: always 401. */
   readonly statusCode = 401;
 
   constructor(

@@ -8,6 +8,7 @@
  *   then raced, and a later rejection of it is handled (never an unhandled rejection).
  * The signal's abort reason is the same `timeoutError()` instance the promise rejects with; the
  * timer is cleared as soon as either side settles.
+ * @public
  */
 export function withDeadline<T>(
   work: (signal: AbortSignal) => Promise<T>,

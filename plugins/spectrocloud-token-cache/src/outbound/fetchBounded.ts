@@ -1,9 +1,11 @@
 import { withDeadline } from './deadline';
 
-/** Default limit of an outbound response body, in BYTES (1 MiB). */
+/** Default limit of an outbound response body, in BYTES (1 MiB). * @public
+ */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
-/** The kind of failure of an outbound request. */
+/** The kind of failure of an outbound request. * @public
+ */
 export type OutboundFailure =
   | 'timeout'
   | 'tooLarge'
@@ -16,8 +18,10 @@ export type OutboundFailure =
  * `no answer within <n> ms`, `the response is larger than <n> bytes`, `HTTP <status>`,
  * `the response is not JSON` or `the request failed (<network error code>)`. Callers prefix it
  * with the endpoint kind (e.g. `Palette JWKS endpoint`).
+ * @public
  */
 export class OutboundRequestError extends Error {
+  /** What failed: see {@link OutboundFailure}. */
   readonly failure: OutboundFailure;
   /** The HTTP status (`status`), network error code (`network`) or limit in bytes (`tooLarge`). */
   readonly detail?: string;
@@ -30,7 +34,8 @@ export class OutboundRequestError extends Error {
   }
 }
 
-/** Limits of one outbound request. */
+/** Limits of one outbound request. * @public
+ */
 export interface OutboundLimits {
   /** Deadline of the whole exchange (connect, headers AND body), in MILLISECONDS. */
   timeoutMs: number;
@@ -127,6 +132,7 @@ async function readCapped(
  * oauth4webapi's `customFetch`) parses a bounded body. A caller's own `init.signal` still works.
  *
  * @throws OutboundRequestError (`timeout`, `tooLarge` or `network`); never a body or a URL.
+ * @public
  */
 export async function fetchBounded(
   input: string | URL,
@@ -184,6 +190,7 @@ export async function fetchBounded(
  *
  * @throws OutboundRequestError on a timeout, a body over the limit, a non-2xx status (`status`,
  *   the body is not read further), a body that is not JSON or a network failure.
+ * @public
  */
 export async function fetchJsonBounded(
   url: string,

@@ -35,12 +35,18 @@ const sha256 = (value: string) =>
  * (newest {@link MAX_SESSIONS_PER_USER}, for identity lookups) and the emails, or users, those
  * sessions were made with (whose revocation marks a lookup reads ahead, in parallel). Keeps `view` (the process-wide compatibility
  * map behind the seed API) equal to the newest live session of each email this process touched.
+ * @public
  */
 export class SessionStore implements SpectroCloudSessions {
   readonly #kv: KeyValueStore;
   readonly #view: InProcessTokenStore | undefined;
   readonly #now: () => number;
 
+  /**
+   * @param options - `kv`: where records live (memory or the shared encrypted store); `view`: the
+   *   in-process view kept equal to each email's newest live session, if any; `now`: clock in
+   *   epoch MILLISECONDS, for tests
+   */
   constructor(options: {
     kv: KeyValueStore;
     view?: InProcessTokenStore;
@@ -51,6 +57,7 @@ export class SessionStore implements SpectroCloudSessions {
     this.#now = options.now ?? Date.now;
   }
 
+  /** {@inheritDoc SpectroCloudSessions.create} */
   async create(
     record: Omit<SessionRecord, 'state' | 'renewedAt'>,
   ): Promise<void> {
@@ -70,6 +77,7 @@ export class SessionStore implements SpectroCloudSessions {
     }
   }
 
+  /** {@inheritDoc SpectroCloudSessions.bindUser} */
   async bindUser(id: string, userEntityRef?: string): Promise<void> {
     const record = await this.#load(id);
     if (!record || record.state !== 'live') {
@@ -87,11 +95,13 @@ export class SessionStore implements SpectroCloudSessions {
     this.#viewNewest(bound);
   }
 
+  /** {@inheritDoc SpectroCloudSessions.get} */
   async get(id: string): Promise<SessionRecord | undefined> {
     const stored = await this.#load(id);
     return stored && toPublic(stored);
   }
 
+  /** {@inheritDoc SpectroCloudSessions.renewSessionToken} */
   async renewSessionToken(
     id: string,
     currentToken: string,
@@ -136,6 +146,7 @@ export class SessionStore implements SpectroCloudSessions {
     return record;
   }
 
+  /** {@inheritDoc SpectroCloudSessions.end} */
   async end(id: string): Promise<void> {
     const value = await this.#kv.get('session', id);
     const record = value && toRecord(value);
@@ -148,6 +159,7 @@ export class SessionStore implements SpectroCloudSessions {
     }
   }
 
+  /** {@inheritDoc SpectroCloudSessions.endAllOf} */
   async endAllOf(user: {
     email?: string;
     userEntityRef?: string;
@@ -185,6 +197,7 @@ export class SessionStore implements SpectroCloudSessions {
     }
   }
 
+  /** {@inheritDoc SpectroCloudSessions.newestLive} */
   async newestLive(user: {
     email?: string;
     userEntityRef?: string;
@@ -232,6 +245,7 @@ export class SessionStore implements SpectroCloudSessions {
     );
   }
 
+  /** {@inheritDoc SpectroCloudSessions.claimOnce} */
   async claimOnce(name: string, ttlMs: number): Promise<boolean> {
     return this.#kv.setIfAbsent('once', sha256(name), {}, ttlMs);
   }

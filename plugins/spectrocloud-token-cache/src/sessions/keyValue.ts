@@ -12,15 +12,19 @@ import { SessionStoreUnavailableError } from './types';
  * `once`), `name` its id within the type. TTLs in
  * MILLISECONDS. Every method rejects with {@link SessionStoreUnavailableError} when the store
  * failed.
+ * @public
  */
 export interface KeyValueStore {
+  /** The value stored under `kind`/`name`, or `undefined` (absent or expired). */
   get(kind: string, name: string): Promise<JsonObject | undefined>;
+  /** Stores `value` under `kind`/`name` for `ttlMs` MILLISECONDS, replacing any value. */
   set(
     kind: string,
     name: string,
     value: JsonObject,
     ttlMs: number,
   ): Promise<void>;
+  /** Removes the value under `kind`/`name` (nothing when absent). */
   delete(kind: string, name: string): Promise<void>;
   /** Stores `value` only when nothing is stored under the key; `true` when this call stored it. */
   setIfAbsent(
@@ -34,6 +38,7 @@ export interface KeyValueStore {
 /**
  * In-process {@link KeyValueStore}: a Map with expiry, bounded to `maxEntries` (oldest evicted).
  * `setIfAbsent` is atomic.
+ * @public
  */
 export function createMemoryKeyValueStore(
   maxEntries: number,
