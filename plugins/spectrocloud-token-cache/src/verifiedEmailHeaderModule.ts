@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { readTokenCacheSettings } from './config';
 import { getSessionTokenByEmail, storeSessionToken } from './seedApi';
 import { SpectroCloudSessionRequiredError } from './sessionRequired';
 import { spectroCloudTokenCacheServiceRef } from './serviceRef';
@@ -9,7 +10,6 @@ import { SessionRecord } from './sessions/types';
 
 const EMAIL_HEADER = 'x-spectrocloud-user-email';
 const TOKEN_HEADER = 'x-spectrocloud-token';
-const LEGACY_GLOBAL_MAP = 'spectrocloud.tokenCache.legacyGlobalMap';
 
 /** Puts the session's token in this process's view; `true` when the view now holds it. */
 function putInView(session: SessionRecord): boolean {
@@ -62,11 +62,11 @@ export const spectroCloudVerifiedEmailHeaderModule = createBackendModule({
         tokenCache: spectroCloudTokenCacheServiceRef,
       },
       async init({ config, httpAuth, httpRouter, tokenCache }) {
-        if (config.getOptionalBoolean(LEGACY_GLOBAL_MAP) !== true) {
+        if (!readTokenCacheSettings(config).legacyGlobalMap) {
           // Without the map the plugin finds no user token and calls Palette with its shared
           // apiToken for every signed-in user: refuse to start rather than serve that.
           throw new Error(
-            `spectroCloudVerifiedEmailHeaderModule needs ${LEGACY_GLOBAL_MAP}: true ` +
+            'spectroCloudVerifiedEmailHeaderModule needs spectrocloud.tokenCache.legacyGlobalMap: true ' +
               '(the published spectrocloud-backend plugin reads user tokens only from the ' +
               'global map); set it, or remove the module',
           );
